@@ -1,0 +1,73 @@
+// The mandatory payload extensions of the two flash-side TLM seams:
+//  - HostRequest: host -> controller, one page-granular read / program / erase;
+//  - NandOperation: controller -> channel -> die, one ONFI bus sequence.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+
+#include "common/flash_address.h"
+
+namespace kvnand {
+
+enum class HostOp : std::uint8_t { Read, Program, Erase };
+
+/// A page-granular request at a physical address. The generic payload's data pointer holds the
+/// page data (page_data_bytes) for reads and programs, or is null for timing-only requests.
+class HostRequest : public tlm::tlm_extension<HostRequest> {
+ public:
+  HostOp op = HostOp::Read;
+  PageAddress address;
+  /// Response: when the controller accepted the request and when it completed (absolute times).
+  sc_core::sc_time accepted_at;
+  sc_core::sc_time completed_at;
+  /// Why the request failed when the response status is not OK.
+  std::string error;
+
+  tlm::tlm_extension_base* clone() const override { return new HostRequest(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const HostRequest&>(other);
+  }
+};
+
+/// The bus sequences a controller sends to a die (ONFI command sets, reduced to what timing needs).
+enum class NandCommand : std::uint8_t {
+  Read,           ///< 00h-addr-30h per plane: array -> data register -> cache register (tR)
+  CacheReadNext,  ///< 31h: data -> cache register (tRCBSY), then the array reads the next page
+  CacheReadLast,  ///< 3Fh: data -> cache register (tRCBSY), no further array read
+  DataOut,        ///< cache register of one plane -> channel
+  Program,        ///< 80h-addr-data-11h per plane, last one 10h: channel -> register -> array (tPROG)
+  Erase,          ///< 60h-addr-D1h per plane, last one D0h (tBERS)
+};
+
+/// One bus sequence to one die. The die fills in `ready_at` (R/B# returning high) and `error`.
+class NandOperation : public tlm::tlm_extension<NandOperation> {
+ public:
+  NandCommand command = NandCommand::Read;
+  DieId die;
+  /// Planes addressed by Read / Program / Erase.
+  PlaneMask planes;
+  /// The plane of CacheRead* and DataOut.
+  PlaneId plane;
+  BlockId block;
+  PageId page;
+  /// Program: page data per plane, in ascending plane order; a null entry programs timing-only.
+  std::array<const std::uint8_t*, PlaneMask::kMaxPlanes> program_data{};
+
+  /// Response: when the die's array finishes this sequence's work (absolute simulated time).
+  sc_core::sc_time ready_at;
+  /// Response, CacheRead*: when the cache register holds the page for DataOut.
+  sc_core::sc_time cache_ready_at;
+  std::string error;
+
+  tlm::tlm_extension_base* clone() const override { return new NandOperation(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const NandOperation&>(other);
+  }
+};
+
+}  // namespace kvnand

@@ -1,0 +1,96 @@
+// The flash controller: a host-side TLM target for page-granular requests at physical addresses,
+// one bounded FIFO and one command sequencer thread per die, issuing ONFI sequences to the
+// channels. Requests complete when their data has crossed the bus (reads) or the array
+// operation has finished (programs, erases).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "channel/channel_spec.h"
+#include "common/flash_transactions.h"
+#include "controller/command_grouping.h"
+#include "controller/controller_spec.h"
+#include "flash/flash_spec.h"
+
+namespace kvnand {
+
+struct ControllerStats {
+  std::uint64_t commands = 0;
+  std::uint64_t multi_plane_commands = 0;
+  std::uint64_t cache_read_commands = 0;
+  std::uint64_t rejected_requests = 0;
+};
+
+class FlashController : public sc_core::sc_module {
+ public:
+  using ChannelSocket = tlm_utils::simple_initiator_socket<FlashController>;
+
+  tlm_utils::simple_target_socket<FlashController> host_socket;
+
+  FlashController(sc_core::sc_module_name name, const ControllerSpec& spec, const ChannelSpec& channels,
+                  const FlashGeometry& geometry);
+
+  ChannelSocket& channel_socket(ChannelId channel) { return *channel_sockets_.at(channel.value()); }
+  const ControllerStats& stats() const { return stats_; }
+
+ private:
+  /// Where a waiting host call sleeps until its request is admitted and completed.
+  struct Slot {
+    sc_core::sc_event admitted;
+    sc_core::sc_event done;
+    // Flags make a notification that fires before the host waits harmless.
+    bool is_admitted = false;
+    bool is_done = false;
+    sc_core::sc_time done_at;
+  };
+  struct DieQueue {
+    std::deque<QueuedRequest> waiting;
+    /// Host calls held back because `waiting` is full, in arrival order.
+    std::deque<QueuedRequest> held;
+    sc_core::sc_event work_arrived;
+    bool sequencer_idle = true;
+  };
+  /// One sequencer's reusable bus transaction.
+  struct BusPort {
+    tlm::tlm_generic_payload payload;
+    NandOperation* op = nullptr;
+    ChannelSocket* socket = nullptr;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool validate(tlm::tlm_generic_payload& trans, HostRequest* request);
+  std::size_t acquire_slot();
+  void admit_held(DieQueue& queue);
+
+  void sequencer(std::uint32_t die_index);
+  void serve_reads(BusPort& port, const std::vector<QueuedRequest>& group);
+  void serve_cache_read(BusPort& port, const std::vector<QueuedRequest>& group);
+  void serve_program(BusPort& port, const std::vector<QueuedRequest>& group);
+  void serve_erase(BusPort& port, const std::vector<QueuedRequest>& group);
+
+  /// Sends one bus sequence; `end` receives the end of its bus phase. False when the die refused it.
+  bool send(BusPort& port, tlm::tlm_command kind, std::uint8_t* data, sc_core::sc_time& end);
+  void complete(const QueuedRequest& request, const sc_core::sc_time& at);
+  void fail(const QueuedRequest& request, const std::string& why);
+  void fail_from(const std::vector<QueuedRequest>& group, std::size_t first, const std::string& why);
+
+  ControllerSpec spec_;
+  ChannelSpec channels_;
+  FlashGeometry geometry_;
+  std::vector<std::unique_ptr<ChannelSocket>> channel_sockets_;
+  std::vector<DieQueue> queues_;
+  std::vector<std::unique_ptr<BusPort>> ports_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<std::size_t> free_slots_;
+  ControllerStats stats_;
+};
+
+}  // namespace kvnand

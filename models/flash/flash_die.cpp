@@ -1,0 +1,169 @@
+#include "flash/flash_die.h"
+
+#include <sstream>
+
+#include "common/sim_time.h"
+
+namespace kvnand {
+namespace {
+constexpr double kJoulesPerPicojoule = 1e-12;
+constexpr double kJoulesPerMicrojoule = 1e-6;
+}  // namespace
+
+FlashDie::FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelId channel, DieId die,
+                   ActivityObserver* observer)
+    : sc_module(name),
+      socket("socket"),
+      spec_(spec),
+      channel_(channel),
+      die_(die),
+      observer_(observer),
+      planes_(spec.geometry.planes_per_die),
+      pages_(spec.geometry),
+      wear_(spec.geometry),
+      page_bits_(spec.geometry.page_total_bytes() * kBitsPerByte) {
+  socket.register_b_transport(this, &FlashDie::b_transport);
+}
+
+void FlashDie::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  auto* op = trans.get_extension<NandOperation>();
+  if (op == nullptr) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  // The channel calls at the end of the sequence's bus phase, expressed as an annotated delay.
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  bool ok = false;
+  switch (op->command) {
+    case NandCommand::Read: ok = read(*op, at); break;
+    case NandCommand::CacheReadNext:
+    case NandCommand::CacheReadLast: ok = cache_read(*op, at); break;
+    case NandCommand::DataOut: ok = data_out(*op, trans); break;
+    case NandCommand::Program: ok = program(*op, at); break;
+    case NandCommand::Erase: ok = erase(*op, at); break;
+  }
+  trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+}
+
+bool FlashDie::check_idle(NandOperation& op, const sc_core::sc_time& at) {
+  if (at >= array_free_at_) return true;
+  std::ostringstream msg;
+  msg << name() << ": command arrived at " << at << " while the array is busy until " << array_free_at_;
+  op.error = msg.str();
+  return false;
+}
+
+bool FlashDie::check_address(NandOperation& op, PlaneMask planes, PageId page) {
+  const FlashGeometry& g = spec_.geometry;
+  const bool planes_ok = !planes.empty() && (g.planes_per_die == PlaneMask::kMaxPlanes ||
+                                             (planes.bits() >> g.planes_per_die) == 0);
+  if (planes_ok && op.block.value() < g.blocks_per_plane && page.value() < g.pages_per_block) return true;
+  std::ostringstream msg;
+  msg << name() << ": address out of range (plane mask 0x" << std::hex << planes.bits() << std::dec << ", block "
+      << op.block.value() << ", page " << page.value() << "); the die has " << g.planes_per_die << " planes, "
+      << g.blocks_per_plane << " blocks per plane, " << g.pages_per_block << " pages per block";
+  op.error = msg.str();
+  return false;
+}
+
+sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, ArrayActivity what, const sc_core::sc_time& start,
+                                        const sc_core::sc_time& duration) {
+  const sc_core::sc_time end = start + duration;
+  array_free_at_ = end;
+  stats_.busy_time += duration;
+  if (observer_ != nullptr) observer_->array_busy(channel_, die_, planes, what, start, end);
+  return end;
+}
+
+void FlashDie::array_read(PlaneId plane, BlockId block, PageId page) {
+  planes_[plane.value()].data = RegisterContent{true, block, page};
+  wear_.record_read(plane, block);
+  ++stats_.page_reads;
+  stats_.read_energy_J += page_bits_ * spec_.energy.read_pJ_per_bit * kJoulesPerPicojoule;
+}
+
+bool FlashDie::read(NandOperation& op, const sc_core::sc_time& at) {
+  if (!check_idle(op, at) || !check_address(op, op.planes, op.page)) return false;
+  op.planes.for_each([&](PlaneId plane) {
+    array_read(plane, op.block, op.page);
+    // A plain read passes the page on to the cache register within tR.
+    planes_[plane.value()].cache = planes_[plane.value()].data;
+  });
+  op.ready_at = occupy_array(op.planes, ArrayActivity::Read, at, spec_.timing.tR);
+  op.cache_ready_at = op.ready_at;
+  return true;
+}
+
+bool FlashDie::cache_read(NandOperation& op, const sc_core::sc_time& at) {
+  const PlaneMask plane_set = PlaneMask::single(op.plane);
+  if (!check_idle(op, at)) return false;
+  PlaneRegisters& regs = planes_[op.plane.value()];
+  if (op.plane.value() >= spec_.geometry.planes_per_die || !regs.data.valid) {
+    op.error = std::string(name()) + ": cache read without a page in the data register (issue Read first)";
+    return false;
+  }
+  const bool last = op.command == NandCommand::CacheReadLast;
+  const std::uint32_t next_page = regs.data.page.value() + 1;
+  if (!last && next_page >= spec_.geometry.pages_per_block) {
+    op.error = std::string(name()) + ": sequential cache read past the end of the block";
+    return false;
+  }
+  regs.cache = regs.data;
+  op.cache_ready_at = occupy_array(plane_set, ArrayActivity::CacheCopy, at, spec_.timing.tRCBSY);
+  if (last) {
+    regs.data.valid = false;
+    op.ready_at = op.cache_ready_at;
+    return true;
+  }
+  array_read(op.plane, regs.data.block, PageId(next_page));
+  op.ready_at = occupy_array(plane_set, ArrayActivity::Read, op.cache_ready_at, spec_.timing.tR);
+  return true;
+}
+
+bool FlashDie::data_out(NandOperation& op, tlm::tlm_generic_payload& trans) {
+  if (op.plane.value() >= spec_.geometry.planes_per_die || !planes_[op.plane.value()].cache.valid) {
+    op.error = std::string(name()) + ": data out from a plane whose cache register holds no page";
+    return false;
+  }
+  const RegisterContent& cache = planes_[op.plane.value()].cache;
+  if (trans.get_data_ptr() != nullptr) pages_.read(op.plane, cache.block, cache.page, trans.get_data_ptr());
+  return true;
+}
+
+bool FlashDie::program(NandOperation& op, const sc_core::sc_time& at) {
+  if (!check_idle(op, at) || !check_address(op, op.planes, op.page)) return false;
+  bool all_erased = true;
+  op.planes.for_each([&](PlaneId plane) { all_erased = all_erased && !pages_.is_programmed(plane, op.block, op.page); });
+  if (!all_erased) {
+    std::ostringstream msg;
+    msg << name() << ": program of block " << op.block.value() << " page " << op.page.value()
+        << " that is already programmed; erase the block first";
+    op.error = msg.str();
+    return false;
+  }
+  std::size_t slot = 0;
+  op.planes.for_each([&](PlaneId plane) {
+    pages_.program(plane, op.block, op.page, op.program_data[slot++]);
+    // Programming goes through both registers; neither holds a readable page afterwards.
+    planes_[plane.value()] = PlaneRegisters{};
+    ++stats_.page_programs;
+    stats_.program_energy_J += page_bits_ * spec_.energy.program_pJ_per_bit * kJoulesPerPicojoule;
+  });
+  op.ready_at = occupy_array(op.planes, ArrayActivity::Program, at, spec_.timing.tPROG);
+  return true;
+}
+
+bool FlashDie::erase(NandOperation& op, const sc_core::sc_time& at) {
+  if (!check_idle(op, at) || !check_address(op, op.planes, PageId(0))) return false;
+  op.planes.for_each([&](PlaneId plane) {
+    pages_.erase(plane, op.block);
+    wear_.record_erase(plane, op.block);
+    planes_[plane.value()] = PlaneRegisters{};
+    ++stats_.block_erases;
+    stats_.erase_energy_J += spec_.energy.erase_uJ_per_block * kJoulesPerMicrojoule;
+  });
+  op.ready_at = occupy_array(op.planes, ArrayActivity::Erase, at, spec_.timing.tBERS);
+  return true;
+}
+
+}  // namespace kvnand

@@ -1,0 +1,83 @@
+// A flash die behind a channel: planes with data and cache registers, array timing, a sparse page
+// store and wear counters. Bus time is charged by the channel; the die charges array time and
+// answers each bus sequence with the moment its array is ready again.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/activity_observer.h"
+#include "common/flash_transactions.h"
+#include "flash/flash_spec.h"
+#include "flash/page_store.h"
+#include "flash/wear_counters.h"
+
+namespace kvnand {
+
+struct DieStats {
+  std::uint64_t page_reads = 0;
+  std::uint64_t page_programs = 0;
+  std::uint64_t block_erases = 0;
+  /// Time the array was busy (R/B# low), cache-register copies included.
+  sc_core::sc_time busy_time;
+  double read_energy_J = 0;
+  double program_energy_J = 0;
+  double erase_energy_J = 0;
+};
+
+class FlashDie : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<FlashDie> socket;
+
+  FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelId channel, DieId die,
+           ActivityObserver* observer);
+
+  const DieStats& stats() const { return stats_; }
+  const WearCounters& wear() const { return wear_; }
+  const PageStore& pages() const { return pages_; }
+
+ private:
+  /// What a plane's register holds: a page address, or nothing.
+  struct RegisterContent {
+    bool valid = false;
+    BlockId block;
+    PageId page;
+  };
+  struct PlaneRegisters {
+    RegisterContent data;
+    RegisterContent cache;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+
+  // Each returns false after filling op.error when the sequence is not legal now.
+  bool read(NandOperation& op, const sc_core::sc_time& at);
+  bool cache_read(NandOperation& op, const sc_core::sc_time& at);
+  bool data_out(NandOperation& op, tlm::tlm_generic_payload& trans);
+  bool program(NandOperation& op, const sc_core::sc_time& at);
+  bool erase(NandOperation& op, const sc_core::sc_time& at);
+
+  bool check_idle(NandOperation& op, const sc_core::sc_time& at);
+  bool check_address(NandOperation& op, PlaneMask planes, PageId page);
+  /// Reads one page into a plane's data register and accounts for it.
+  void array_read(PlaneId plane, BlockId block, PageId page);
+  sc_core::sc_time occupy_array(PlaneMask planes, ArrayActivity what, const sc_core::sc_time& start,
+                                const sc_core::sc_time& duration);
+
+  FlashSpec spec_;
+  ChannelId channel_;
+  DieId die_;
+  ActivityObserver* observer_;
+  std::vector<PlaneRegisters> planes_;
+  PageStore pages_;
+  WearCounters wear_;
+  DieStats stats_;
+  sc_core::sc_time array_free_at_;
+  double page_bits_;
+};
+
+}  // namespace kvnand

@@ -1,0 +1,31 @@
+// A whole platform as configured in a JSON file, validated and resolved.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "channel/channel_spec.h"
+#include "common/config_reader.h"
+#include "controller/controller_spec.h"
+#include "flash/flash_spec.h"
+
+namespace kvnand {
+
+struct PlatformConfig {
+  std::string name;
+  FlashSpec flash;
+  ChannelSpec channels;
+  ControllerSpec controller;
+  /// The config as used (defaults filled in, sub-files inlined), for reports.
+  nlohmann::json resolved;
+};
+
+/// Loads and validates a platform; throws config::ConfigError naming file, key and what is accepted.
+PlatformConfig load_platform(const std::string& path, const std::vector<config::Override>& overrides = {});
+/// The same for JSON text (tests, the C-ABI); `origin` names it in messages.
+PlatformConfig load_platform_text(const std::string& json_text, const std::string& origin,
+                                  const std::vector<config::Override>& overrides = {});
+
+}  // namespace kvnand

@@ -1,0 +1,34 @@
+// The flash microbenchmark job of kvnand-sim: elaborate, simulate, and write the outputs.
+#pragma once
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "common/config_reader.h"
+#include "platforms/flash_report.h"
+
+namespace kvnand {
+
+struct FlashJobOptions {
+  std::string platform_file;
+  std::vector<config::Override> overrides;
+  FlashRunInfo run;
+  std::string out_dir;
+  std::string vcd_file;  ///< empty: no waveform
+  bool quiet = false;
+};
+
+/// Process exit statuses of kvnand-sim (documented in docs/user-guide.md).
+enum ExitStatus : int {
+  kExitOk = 0,
+  kExitSimulationFailed = 1,
+  kExitBadInput = 2,
+  kExitInterrupted = 130,
+};
+
+/// Runs the job; `interrupt_flag` becomes non-zero when the user asks to stop (Ctrl-C).
+/// Errors are printed on stderr; the return value is the process exit status.
+int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic_t& interrupt_flag);
+
+}  // namespace kvnand

@@ -1,0 +1,78 @@
+// kvnand-sim: runs one simulation job on a platform and writes its report.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <systemc>
+
+#include "flash_job.h"
+#include "kvnand/version.h"
+
+namespace {
+
+// The only state a signal handler may touch; read by the simulation between requests.
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  kvnand::FlashJobOptions options;
+  options.run.requests = 100000;
+  options.run.queue_depth = 64;
+  std::string workload = "flash";
+  std::string pattern = "seq-read";
+  std::vector<std::string> overrides;
+
+  CLI::App app{"kvnand-sim " KVNAND_VERSION ": SystemC/TLM model of KVNAND in-flash LLM inference"};
+  app.set_version_flag("--version", KVNAND_VERSION);
+  app.add_option("--platform", options.platform_file, "platform config (JSON), e.g. platforms/kvnand-c16.json")
+      ->required();
+  app.add_option("--set", overrides, "override a config key: key.path=value (repeatable)");
+  app.add_option("--workload", workload, "job to run")->check(CLI::IsMember({"flash"}))->capture_default_str();
+  app.add_option("--pattern", pattern, "flash workload address pattern")
+      ->check(CLI::IsMember({"seq-read", "rand-read", "seq-write", "mixed"}))
+      ->capture_default_str();
+  app.add_option("--requests", options.run.requests, "page requests to issue")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--queue-depth", options.run.queue_depth, "requests the host keeps in flight")
+      ->check(CLI::Range(1u, 1u << 16))
+      ->capture_default_str();
+  app.add_option("--read-fraction", options.run.pattern.read_fraction, "share of reads in the mixed pattern")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--seed", options.run.pattern.seed, "seed of the random patterns")->capture_default_str();
+  app.add_option("--out", options.out_dir, "output folder (report.json)")->required();
+  app.add_option("--vcd", options.vcd_file, "write a VCD waveform of channels, dies and planes");
+  app.add_flag("--quiet", options.quiet, "print nothing on success");
+  try {
+    app.parse(argc, argv);
+    options.run.pattern.kind = *kvnand::pattern_from_name(pattern);
+    for (const std::string& text : overrides) options.overrides.push_back(kvnand::config::parse_override(text));
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "kvnand-sim: " << e.what() << "\nRun with --help for usage.\n";
+    return kvnand::kExitBadInput;
+  } catch (const kvnand::config::ConfigError& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return kvnand::kExitBadInput;
+  }
+  options.run.platform_file = options.platform_file;
+
+  // Silences the kernel's informational "simulation stopped" line after Ctrl-C.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  return kvnand::run_flash_job(options, g_interrupted);
+}
+
+// The kernel prints its banner before sc_main runs unless this variable is set, so kvnand-sim
+// sets it in its own entry point and then hands over to the kernel as libsystemc's main would.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
