@@ -11,7 +11,6 @@ FlashTraffic::FlashTraffic(sc_core::sc_module_name name, FlashPattern pattern, s
       pattern_(std::move(pattern)),
       requests_(requests),
       stop_requested_(std::move(stop_requested)) {
-  result_.latencies_ps.reserve(requests);
   for (std::uint32_t i = 0; i < queue_depth; ++i)
     sc_core::sc_spawn([this] { issuer(); }, ("issuer" + std::to_string(i)).c_str());
 }
