@@ -1,4 +1,5 @@
 // Sparse contents of one die: written pages hold their bytes, all other pages cost no memory.
+// Addresses are not checked here: the die validates them before it touches the store.
 #pragma once
 
 #include <cstdint>
