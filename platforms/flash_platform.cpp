@@ -17,7 +17,8 @@ FlashPlatform::FlashPlatform(sc_core::sc_module_name name, const PlatformConfig&
     for (std::uint32_t d = 0; d < ch.dies_per_channel; ++d) {
       const DieId die(d);
       const std::string die_name = "channel" + std::to_string(c) + "_die" + std::to_string(d);
-      dies_.push_back(std::make_unique<FlashDie>(die_name.c_str(), config.flash, channel, die, observer));
+      dies_.push_back(std::make_unique<FlashDie>(die_name.c_str(), config.flash, channel, die, observer,
+                                                 config.ifc ? &*config.ifc : nullptr));
       channels_.back()->die_socket(die).bind(dies_.back()->socket);
     }
   }

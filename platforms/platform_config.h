@@ -1,6 +1,7 @@
 // A whole platform as configured in a JSON file, validated and resolved.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,10 @@
 #include "channel/channel_spec.h"
 #include "common/config_reader.h"
 #include "controller/controller_spec.h"
+#include "dataflow/dataflow_spec.h"
 #include "flash/flash_spec.h"
+#include "ifc/ifc_spec.h"
+#include "npu/npu_spec.h"
 
 namespace kvnand {
 
@@ -18,6 +22,12 @@ struct PlatformConfig {
   FlashSpec flash;
   ChannelSpec channels;
   ControllerSpec controller;
+  /// The decode sections; present together or not at all (a flash-only platform).
+  std::optional<IfcSpec> ifc;
+  std::optional<NpuSpec> npu;
+  std::optional<DataflowSpec> dataflow;
+  /// Where the platform came from (file name or origin), for messages.
+  std::string origin;
   /// The config as used (defaults filled in, sub-files inlined), for reports.
   nlohmann::json resolved;
 };

@@ -1,26 +1,17 @@
 #include "flash_job.h"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <exception>
 #include <iostream>
 #include <memory>
 
+#include "host_usage.h"
 #include "output_files.h"
 #include "platforms/flash_platform.h"
 #include "wave_recorder.h"
 
 namespace kvnand {
 namespace {
-
-constexpr double kKiBPerMiB = 1024.0;
-
-double peak_rss_MiB() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / kKiBPerMiB;  // Linux reports KiB
-}
 
 /// Everything one simulation elaborates, owned together.
 struct FlashBench {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/config_reader.h"
+#include "exit_status.h"
 #include "platforms/flash_report.h"
 
 namespace kvnand {
@@ -17,14 +18,6 @@ struct FlashJobOptions {
   std::string out_dir;
   std::string vcd_file;  ///< empty: no waveform
   bool quiet = false;
-};
-
-/// Process exit statuses of kvnand-sim (documented in docs/user-guide.md).
-enum ExitStatus : int {
-  kExitOk = 0,
-  kExitSimulationFailed = 1,
-  kExitBadInput = 2,
-  kExitInterrupted = 130,
 };
 
 /// Runs the job; `interrupt_flag` becomes non-zero when the user asks to stop (Ctrl-C).

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <systemc>
 
+#include "decode_job.h"
 #include "flash_job.h"
 #include "kvnand/version.h"
 
@@ -23,8 +24,13 @@ int sc_main(int argc, char* argv[]) {
   kvnand::FlashJobOptions options;
   options.run.requests = 100000;
   options.run.queue_depth = 64;
-  std::string workload = "flash";
+  kvnand::DecodeJobOptions decode;
+  decode.workloads_dir = KVNAND_WORKLOADS_DIR;
+  decode.decode.context_tokens = 1024;
+  std::string workload;
   std::string pattern = "seq-read";
+  std::string precision = "bf16";
+  std::string accounting = "faithful";
   std::vector<std::string> overrides;
 
   CLI::App app{"kvnand-sim " KVNAND_VERSION ": SystemC/TLM model of KVNAND in-flash LLM inference"};
@@ -32,7 +38,22 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--platform", options.platform_file, "platform config (JSON), e.g. platforms/kvnand-c16.json")
       ->required();
   app.add_option("--set", overrides, "override a config key: key.path=value (repeatable)");
-  app.add_option("--workload", workload, "job to run")->check(CLI::IsMember({"flash"}))->capture_default_str();
+  app.add_option("--workload", workload, "job to run (default: decode when --model is given, else flash)")
+      ->check(CLI::IsMember({"decode", "flash"}));
+  app.add_option("--model", decode.model, "decode: workload file or name in workloads/, e.g. llama3.1-8b");
+  app.add_option("--context", decode.decode.context_tokens, "decode: tokens already in the KV cache")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+      ->capture_default_str();
+  app.add_option("--tokens", decode.decode.decode_tokens, "decode: tokens to generate")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--precision", precision, "decode: weight/activation/KV precision")
+      ->check(CLI::IsMember({"bf16", "w8a8", "w4a16"}))
+      ->capture_default_str();
+  app.add_option("--accounting", accounting,
+                 "decode: faithful (LM head, routed experts) or paper (decoder linear weights only, all experts)")
+      ->check(CLI::IsMember({"faithful", "paper"}))
+      ->capture_default_str();
   app.add_option("--pattern", pattern, "flash workload address pattern")
       ->check(CLI::IsMember({"seq-read", "rand-read", "seq-write", "mixed"}))
       ->capture_default_str();
@@ -62,11 +83,33 @@ int sc_main(int argc, char* argv[]) {
     return kvnand::kExitBadInput;
   }
   options.run.platform_file = options.platform_file;
+  if (workload.empty()) workload = decode.model.empty() ? "flash" : "decode";
+  if (workload == "decode" && decode.model.empty()) {
+    std::cerr << "kvnand-sim: --workload decode needs --model (a file or one of the names in workloads/)\n";
+    return kvnand::kExitBadInput;
+  }
+  if (workload == "flash" && !decode.model.empty()) {
+    std::cerr << "kvnand-sim: --model applies to decode runs, not to --workload flash\n";
+    return kvnand::kExitBadInput;
+  }
 
   // Silences the kernel's informational "simulation stopped" line after Ctrl-C.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  if (workload == "decode") {
+    if (!options.vcd_file.empty()) {
+      std::cerr << "kvnand-sim: --vcd is available for --workload flash only so far\n";
+      return kvnand::kExitBadInput;
+    }
+    decode.platform_file = options.platform_file;
+    decode.overrides = options.overrides;
+    decode.out_dir = options.out_dir;
+    decode.quiet = options.quiet;
+    decode.decode.precision = kvnand::parse_precision(precision);
+    decode.decode.accounting = kvnand::parse_accounting(accounting);
+    return kvnand::run_decode_job(decode, g_interrupted);
+  }
   return kvnand::run_flash_job(options, g_interrupted);
 }
 

@@ -9,10 +9,14 @@ namespace kvnand {
 namespace {
 constexpr double kJoulesPerPicojoule = 1e-12;
 
-BusActivity activity_of(NandCommand command) {
-  switch (command) {
-    case NandCommand::DataOut: return BusActivity::DataOut;
+BusActivity activity_of(const NandOperation& op) {
+  switch (op.command) {
+    case NandCommand::DataOut:
+    case NandCommand::IfcReadout: return BusActivity::DataOut;
     case NandCommand::Program: return BusActivity::DataIn;
+    case NandCommand::IfcBroadcast:
+    case NandCommand::IfcCompute:
+    case NandCommand::IfcProgram: return op.bus_bytes > 0 ? BusActivity::DataIn : BusActivity::Command;
     default: return BusActivity::Command;
   }
 }
@@ -43,6 +47,16 @@ sc_core::sc_time FlashChannel::bus_time(const NandOperation& op) const {
     case NandCommand::Program:
       return (spec_.cmd_addr_cycle * static_cast<double>(spec_.program_cmd_addr_cycles) + page_transfer_) * planes;
     case NandCommand::Erase: return spec_.cmd_addr_cycle * (planes * spec_.erase_cmd_addr_cycles);
+    case NandCommand::IfcBroadcast:
+    case NandCommand::IfcProgram:
+      return spec_.cmd_addr_cycle * static_cast<double>(spec_.program_cmd_addr_cycles) +
+             transfer_time(op.bus_bytes, spec_.rate_GBps);
+    case NandCommand::IfcCompute:
+      return spec_.cmd_addr_cycle * static_cast<double>(spec_.read_cmd_addr_cycles) +
+             transfer_time(op.bus_bytes, spec_.rate_GBps);
+    case NandCommand::IfcReadout:
+      return spec_.cmd_addr_cycle * static_cast<double>(spec_.cache_read_cmd_cycles) +
+             transfer_time(op.bus_bytes, spec_.rate_GBps);
   }
   return sc_core::SC_ZERO_TIME;
 }
@@ -51,6 +65,10 @@ std::uint64_t FlashChannel::data_bytes(const NandOperation& op) const {
   switch (op.command) {
     case NandCommand::DataOut: return page_bytes_;
     case NandCommand::Program: return std::uint64_t{page_bytes_} * static_cast<std::uint64_t>(op.planes.count());
+    case NandCommand::IfcBroadcast:
+    case NandCommand::IfcCompute:
+    case NandCommand::IfcReadout:
+    case NandCommand::IfcProgram: return op.bus_bytes;
     default: return 0;
   }
 }
@@ -73,7 +91,7 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   stats_.data_bytes += bytes;
   stats_.interface_energy_J += static_cast<double>(bytes) * interface_J_per_byte_;
   if (observer_ != nullptr && duration > sc_core::SC_ZERO_TIME)
-    observer_->bus_busy(id_, op->die, activity_of(op->command), start, end);
+    observer_->bus_busy(id_, op->die, activity_of(*op), start, end);
 
   sc_core::sc_time die_delay = end - now;
   (*die_sockets_[op->die.value()])->b_transport(trans, die_delay);

@@ -1,6 +1,6 @@
 // The mandatory payload extensions of the two flash-side TLM seams:
 //  - HostRequest: host -> controller, one page-granular read / program / erase;
-//  - NandOperation: controller -> channel -> die, one ONFI bus sequence.
+//  - NandOperation: controller -> channel -> die, one ONFI bus sequence or in-flash-compute command.
 #pragma once
 
 #include <array>
@@ -11,6 +11,7 @@
 #include <tlm>
 
 #include "common/flash_address.h"
+#include "ifc/ifc_engine.h"
 
 namespace kvnand {
 
@@ -42,6 +43,10 @@ enum class NandCommand : std::uint8_t {
   DataOut,        ///< cache register of one plane -> channel
   Program,        ///< 80h-addr-data-11h per plane, last one 10h: channel -> register -> array (tPROG)
   Erase,          ///< 60h-addr-D1h per plane, last one D0h (tBERS)
+  IfcBroadcast,   ///< input vector to every die on the channel (latched into their global buffers)
+  IfcCompute,     ///< a kernel over page streams on the die's planes (command + optional input data)
+  IfcReadout,     ///< results from the die's global buffer -> channel
+  IfcProgram,     ///< one (possibly partial) KV page programmed on a plane, data from the bus or the die's KV buffer
 };
 
 /// One bus sequence to one die. The die fills in `ready_at` (R/B# returning high) and `error`.
@@ -57,11 +62,20 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   PageId page;
   /// Program: page data per plane, in ascending plane order; a null entry programs timing-only.
   std::array<const std::uint8_t*, PlaneMask::kMaxPlanes> program_data{};
+  /// IfcCompute: the page streams and the kernel.
+  IfcStreamCommand stream;
+  /// Ifc*: data bytes this sequence moves on the bus (input vector, results, page data).
+  std::uint64_t bus_bytes = 0;
+  /// IfcProgram: page data bytes programmed on `plane`.
+  std::uint32_t program_bytes = 0;
 
   /// Response: when the die's array finishes this sequence's work (absolute simulated time).
   sc_core::sc_time ready_at;
   /// Response, CacheRead*: when the cache register holds the page for DataOut.
   sc_core::sc_time cache_ready_at;
+  /// Response, IfcCompute: when the first plane started and how long its planes were still programming.
+  sc_core::sc_time compute_start;
+  sc_core::sc_time program_stall;
   std::string error;
 
   tlm::tlm_extension_base* clone() const override { return new NandOperation(*this); }

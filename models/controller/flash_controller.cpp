@@ -84,6 +84,10 @@ std::size_t FlashController::acquire_slot() {
 void FlashController::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   wait_until(sc_core::sc_time_stamp() + delay);
   delay = sc_core::SC_ZERO_TIME;
+  if (auto* ifc = trans.get_extension<IfcRequest>(); ifc != nullptr) {
+    serve_ifc(trans, *ifc);
+    return;
+  }
   auto* request = trans.get_extension<HostRequest>();
   if (!validate(trans, request)) return;
 

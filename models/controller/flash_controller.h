@@ -2,6 +2,8 @@
 // one bounded FIFO and one command sequencer thread per die, issuing ONFI sequences to the
 // channels. Requests complete when their data has crossed the bus (reads) or the array
 // operation has finished (programs, erases).
+// In-flash-compute requests (IfcRequest) are coarse (a whole page stream per die) and are served
+// in the caller's thread: the channel and the die's planes order them first come, first served.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 
 #include "channel/channel_spec.h"
 #include "common/flash_transactions.h"
+#include "common/ifc_transactions.h"
 #include "controller/command_grouping.h"
 #include "controller/controller_spec.h"
 #include "flash/flash_spec.h"
@@ -27,6 +30,7 @@ struct ControllerStats {
   std::uint64_t multi_plane_commands = 0;
   std::uint64_t cache_read_commands = 0;
   std::uint64_t rejected_requests = 0;
+  std::uint64_t ifc_requests = 0;
 };
 
 class FlashController : public sc_core::sc_module {
@@ -66,6 +70,9 @@ class FlashController : public sc_core::sc_module {
   };
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& request);
+  /// One IFC bus sequence from the caller's thread; returns false (with request.error) on refusal.
+  bool send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end);
   bool validate(tlm::tlm_generic_payload& trans, HostRequest* request);
   std::size_t acquire_slot();
   void admit_held(DieQueue& queue);

@@ -1,6 +1,8 @@
 #include "flash/flash_die.h"
 
+#include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/sim_time.h"
 
@@ -11,7 +13,7 @@ constexpr double kJoulesPerMicrojoule = 1e-6;
 }  // namespace
 
 FlashDie::FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelId channel, DieId die,
-                   ActivityObserver* observer)
+                   ActivityObserver* observer, const IfcSpec* ifc)
     : sc_module(name),
       socket("socket"),
       spec_(spec),
@@ -21,7 +23,8 @@ FlashDie::FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelI
       planes_(spec.geometry.planes_per_die),
       pages_(spec.geometry),
       wear_(spec.geometry),
-      page_bits_(spec.geometry.page_total_bytes() * kBitsPerByte) {
+      page_bits_(spec.geometry.page_total_bytes() * kBitsPerByte),
+      ifc_(ifc == nullptr ? nullptr : std::make_unique<IfcEngine>(spec, *ifc)) {
   socket.register_b_transport(this, &FlashDie::b_transport);
 }
 
@@ -41,14 +44,20 @@ void FlashDie::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
     case NandCommand::DataOut: ok = data_out(*op, trans); break;
     case NandCommand::Program: ok = program(*op, at); break;
     case NandCommand::Erase: ok = erase(*op, at); break;
+    case NandCommand::IfcBroadcast:
+    case NandCommand::IfcReadout: ok = true; break;
+    case NandCommand::IfcCompute: ok = ifc_compute(*op, at); break;
+    case NandCommand::IfcProgram: ok = ifc_program(*op, at); break;
   }
   trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
 }
 
 bool FlashDie::check_idle(NandOperation& op, const sc_core::sc_time& at) {
-  if (at >= array_free_at_) return true;
+  const sc_core::sc_time busy_until =
+      ifc_ == nullptr ? array_free_at_ : std::max(array_free_at_, ifc_->all_planes_free_at());
+  if (at >= busy_until) return true;
   std::ostringstream msg;
-  msg << name() << ": command arrived at " << at << " while the array is busy until " << array_free_at_;
+  msg << name() << ": command arrived at " << at << " while the array is busy until " << busy_until;
   op.error = msg.str();
   return false;
 }
@@ -70,6 +79,7 @@ sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, ArrayActivity what, co
                                         const sc_core::sc_time& duration) {
   const sc_core::sc_time end = start + duration;
   array_free_at_ = end;
+  if (ifc_ != nullptr) ifc_->occupy_all_planes_until(end);
   stats_.busy_time += duration;
   if (observer_ != nullptr) observer_->array_busy(channel_, die_, planes, what, start, end);
   return end;
@@ -163,6 +173,42 @@ bool FlashDie::erase(NandOperation& op, const sc_core::sc_time& at) {
     stats_.erase_energy_J += spec_.energy.erase_uJ_per_block * kJoulesPerMicrojoule;
   });
   op.ready_at = occupy_array(op.planes, ArrayActivity::Erase, at, spec_.timing.tBERS);
+  return true;
+}
+
+bool FlashDie::ifc_compute(NandOperation& op, const sc_core::sc_time& at) {
+  if (ifc_ == nullptr) {
+    op.error = std::string(name()) + ": in-flash-compute command to a die without compute logic (no \"ifc\" section)";
+    return false;
+  }
+  try {
+    // The logic die queues the kernel behind any classic command still occupying the array.
+    const IfcStreamResult result = ifc_->stream(op.stream, std::max(at, array_free_at_));
+    op.compute_start = result.start;
+    op.ready_at = result.end;
+    op.program_stall = result.program_stall;
+  } catch (const std::invalid_argument& e) {
+    op.error = std::string(name()) + ": " + e.what();
+    return false;
+  }
+  return true;
+}
+
+bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
+  if (ifc_ == nullptr) {
+    op.error = std::string(name()) + ": KV page program to a die without compute logic (no \"ifc\" section)";
+    return false;
+  }
+  if (op.plane.value() >= spec_.geometry.planes_per_die || op.program_bytes == 0 ||
+      op.program_bytes > spec_.geometry.page_data_bytes) {
+    std::ostringstream msg;
+    msg << name() << ": KV page program on plane " << op.plane.value() << " of " << op.program_bytes
+        << " bytes; the die has " << spec_.geometry.planes_per_die << " planes and " << spec_.geometry.page_data_bytes
+        << "-byte pages";
+    op.error = msg.str();
+    return false;
+  }
+  op.ready_at = ifc_->program(op.plane, std::max(at, array_free_at_), op.program_bytes);
   return true;
 }
 

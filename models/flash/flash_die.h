@@ -1,9 +1,11 @@
 // A flash die behind a channel: planes with data and cache registers, array timing, a sparse page
-// store and wear counters. Bus time is charged by the channel; the die charges array time and
-// answers each bus sequence with the moment its array is ready again.
+// store and wear counters, and optionally the in-flash-compute logic die (IfcEngine) bonded to it.
+// Bus time is charged by the channel; the die charges array time and answers each bus sequence
+// with the moment its array is ready again.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -15,6 +17,8 @@
 #include "flash/flash_spec.h"
 #include "flash/page_store.h"
 #include "flash/wear_counters.h"
+#include "ifc/ifc_engine.h"
+#include "ifc/ifc_spec.h"
 
 namespace kvnand {
 
@@ -33,12 +37,15 @@ class FlashDie : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<FlashDie> socket;
 
+  /// `ifc` null: a plain NAND die that refuses in-flash-compute commands.
   FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelId channel, DieId die,
-           ActivityObserver* observer);
+           ActivityObserver* observer, const IfcSpec* ifc = nullptr);
 
   const DieStats& stats() const { return stats_; }
   const WearCounters& wear() const { return wear_; }
   const PageStore& pages() const { return pages_; }
+  /// The compute logic, or null for a plain die.
+  const IfcEngine* ifc() const { return ifc_.get(); }
 
  private:
   /// What a plane's register holds: a page address, or nothing.
@@ -60,6 +67,8 @@ class FlashDie : public sc_core::sc_module {
   bool data_out(NandOperation& op, tlm::tlm_generic_payload& trans);
   bool program(NandOperation& op, const sc_core::sc_time& at);
   bool erase(NandOperation& op, const sc_core::sc_time& at);
+  bool ifc_compute(NandOperation& op, const sc_core::sc_time& at);
+  bool ifc_program(NandOperation& op, const sc_core::sc_time& at);
 
   bool check_idle(NandOperation& op, const sc_core::sc_time& at);
   bool check_address(NandOperation& op, PlaneMask planes, PageId page);
@@ -78,6 +87,7 @@ class FlashDie : public sc_core::sc_module {
   DieStats stats_;
   sc_core::sc_time array_free_at_;
   double page_bits_;
+  std::unique_ptr<IfcEngine> ifc_;
 };
 
 }  // namespace kvnand

@@ -1,0 +1,48 @@
+// The host-side payload extension for in-flash compute: the SoC runtime asks the flash
+// controller for one die-level (or channel-level) step of a kernel and blocks until it is done.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+
+#include "common/strong_id.h"
+#include "ifc/ifc_engine.h"
+
+namespace kvnand {
+
+enum class IfcHostOp : std::uint8_t {
+  Broadcast,  ///< input bytes once over a channel to all its dies; done when the bus phase ends
+  Compute,    ///< command (+ input bytes) to a die, the kernel, then output bytes read out; done after the readout
+  Program,    ///< a KV page program on a plane; done when its data has crossed the bus (tPROG runs on)
+};
+
+class IfcRequest : public tlm::tlm_extension<IfcRequest> {
+ public:
+  IfcHostOp op = IfcHostOp::Compute;
+  ChannelId channel;
+  DieId die;
+  /// Bytes sent to the die(s) with the command; Program: 0 when the data is already in the die's KV buffer.
+  std::uint64_t input_bytes = 0;
+  /// Compute: result bytes read out of the global buffer after the kernel.
+  std::uint64_t output_bytes = 0;
+  IfcStreamCommand stream;
+  /// Program: the plane and the page data bytes programmed.
+  PlaneId plane;
+  std::uint32_t program_bytes = 0;
+
+  /// Response: kernel interval on the die and how long its planes were still busy programming.
+  sc_core::sc_time compute_start;
+  sc_core::sc_time compute_end;
+  sc_core::sc_time program_stall;
+  /// Response, Program: when the page program ends on its plane.
+  sc_core::sc_time program_end;
+  std::string error;
+
+  tlm::tlm_extension_base* clone() const override { return new IfcRequest(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const IfcRequest&>(other); }
+};
+
+}  // namespace kvnand

@@ -1,0 +1,86 @@
+// FlashController: the in-flash-compute host path (broadcast, kernel + readout, KV page program).
+#include <sstream>
+
+#include "controller/flash_controller.h"
+
+namespace kvnand {
+namespace {
+
+void wait_until(const sc_core::sc_time& t) {
+  if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+}
+
+}  // namespace
+
+bool FlashController::send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end) {
+  tlm::tlm_generic_payload payload;
+  payload.set_command(op.command == NandCommand::IfcReadout ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+  payload.set_extension(&op);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  (*channel_sockets_[request.channel.value()])->b_transport(payload, delay);
+  payload.clear_extension(&op);
+  bus_end = sc_core::sc_time_stamp() + delay;
+  if (payload.get_response_status() == tlm::TLM_OK_RESPONSE) return true;
+  request.error = op.error.empty() ? "the die refused the command" : op.error;
+  return false;
+}
+
+void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& request) {
+  ++stats_.ifc_requests;
+  request.error.clear();
+  if (request.channel.value() >= channels_.count || request.die.value() >= channels_.dies_per_channel) {
+    std::ostringstream msg;
+    msg << "in-flash-compute request rejected: channel " << request.channel.value() << " die " << request.die.value()
+        << " does not exist (the platform has " << channels_.count << " channels of " << channels_.dies_per_channel
+        << " dies)";
+    request.error = msg.str();
+    ++stats_.rejected_requests;
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  NandOperation op;
+  op.die = request.die;
+  sc_core::sc_time bus_end;
+  bool ok = true;
+  switch (request.op) {
+    case IfcHostOp::Broadcast:
+      op.command = NandCommand::IfcBroadcast;
+      op.bus_bytes = request.input_bytes;
+      ok = send_ifc(request, op, bus_end);
+      if (ok) wait_until(bus_end);
+      break;
+    case IfcHostOp::Compute:
+      op.command = NandCommand::IfcCompute;
+      op.stream = request.stream;
+      op.bus_bytes = request.input_bytes;
+      ok = send_ifc(request, op, bus_end);
+      if (!ok) break;
+      request.compute_start = op.compute_start;
+      request.compute_end = op.ready_at;
+      request.program_stall = op.program_stall;
+      wait_until(op.ready_at);
+      if (request.output_bytes > 0) {
+        NandOperation readout;
+        readout.command = NandCommand::IfcReadout;
+        readout.die = request.die;
+        readout.bus_bytes = request.output_bytes;
+        ok = send_ifc(request, readout, bus_end);
+        if (ok) wait_until(bus_end);
+      }
+      break;
+    case IfcHostOp::Program:
+      op.command = NandCommand::IfcProgram;
+      op.plane = request.plane;
+      op.bus_bytes = request.input_bytes;
+      op.program_bytes = request.program_bytes;
+      ok = send_ifc(request, op, bus_end);
+      if (!ok) break;
+      request.program_end = op.ready_at;
+      wait_until(bus_end);
+      break;
+  }
+  if (!ok) ++stats_.rejected_requests;
+  trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+}
+
+}  // namespace kvnand

@@ -1,0 +1,110 @@
+// Everything about a decode run that is decided before simulation: which dies form the weight
+// and KV groups, where every weight matrix lives, the KV page mapping, the pre-filled context
+// (allocated blocks, buffered tails) and the capacity verdict.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "channel/channel_spec.h"
+#include "common/strong_id.h"
+#include "dataflow/capacity.h"
+#include "dataflow/dataflow_spec.h"
+#include "dataflow/kv_block_allocator.h"
+#include "dataflow/kv_mapping.h"
+#include "dataflow/kv_write_buffer.h"
+#include "dataflow/model_spec.h"
+#include "dataflow/weight_placement.h"
+#include "flash/flash_spec.h"
+#include "ifc/ifc_spec.h"
+
+namespace kvnand {
+
+struct DieRef {
+  ChannelId channel;
+  DieId die;
+};
+
+/// Dies of one group; a die's position in `dies` is its die_index in placements and mappings.
+struct DieGroup {
+  std::vector<DieRef> dies;
+  /// For each channel that holds dies of the group (ascending), the die indices on it.
+  std::vector<std::pair<ChannelId, std::vector<std::uint32_t>>> by_channel;
+};
+
+struct DecodeOptions {
+  std::uint64_t context_tokens = 0;
+  std::uint64_t decode_tokens = 1;
+  Precision precision = Precision::Bf16;
+  Accounting accounting = Accounting::Faithful;
+};
+
+struct LayerWeights {
+  /// Discrete: one fused Q/K/V GEMV per head group; compact: one for all heads.
+  std::vector<WeightPlacement::Handle> qkv;
+  WeightPlacement::Handle o_proj = 0;
+  /// Per expert (one for a dense model): gate+up (SwiGLU) or FC1, and the down / FC2 projection.
+  std::vector<WeightPlacement::Handle> ffn_in;
+  std::vector<WeightPlacement::Handle> ffn_out;
+};
+
+class DecodePlan {
+ public:
+  /// Throws std::invalid_argument for combinations no platform can run (e.g. a KV head wider than a page).
+  DecodePlan(const ModelSpec& model, const DecodeOptions& options, const FlashSpec& flash,
+             const ChannelSpec& channels, const IfcSpec& ifc, const DataflowSpec& dataflow);
+
+  const ModelSpec& model() const { return model_; }
+  const DecodeOptions& options() const { return options_; }
+  const DataflowSpec& dataflow() const { return dataflow_; }
+  PrecisionBits bits() const { return bits_; }
+  /// FFN width used for costing (the paper's accounting may widen OPT's FFN).
+  std::uint64_t ffn_dim() const { return ffn_dim_; }
+  /// Experts whose weights are read per token (all of them in the paper's accounting).
+  std::uint32_t experts_read_per_token() const;
+
+  const DieGroup& weight_group() const { return weight_group_; }
+  const DieGroup& kv_group() const { return kv_group_; }
+  const WeightPlacement& weights() const { return *weights_; }
+  const std::vector<LayerWeights>& layers() const { return layers_; }
+  std::optional<WeightPlacement::Handle> lm_head() const { return lm_head_; }
+  /// Pages of one embedding row (0 when the embedding lookup is not costed).
+  std::uint32_t embedding_row_pages() const { return embedding_row_pages_; }
+
+  const KvMapping& kv() const { return *kv_; }
+  const CapacityReport& capacity() const { return capacity_; }
+  bool out_of_memory() const { return capacity_.oom; }
+
+  /// The KV state, pre-filled with the context. Only present when the run fits.
+  KvBlockAllocator& allocator() { return *allocator_; }
+  KvWriteBuffer& write_buffer() { return *write_buffer_; }
+  const KvBlockAllocator& allocator() const { return *allocator_; }
+  const KvWriteBuffer& write_buffer() const { return *write_buffer_; }
+  /// The buffer domain a stream's next token goes to (one SoC buffer, or the plane of its current page).
+  std::uint32_t buffer_domain(const KvStream& stream) const;
+
+ private:
+  void place_weights(const FlashGeometry& geometry);
+  void prefill_kv();
+
+  ModelSpec model_;
+  DecodeOptions options_;
+  DataflowSpec dataflow_;
+  PrecisionBits bits_;
+  std::uint64_t ffn_dim_ = 0;
+  DieGroup weight_group_;
+  DieGroup kv_group_;
+  std::unique_ptr<WeightPlacement> weights_;
+  std::vector<LayerWeights> layers_;
+  std::optional<WeightPlacement::Handle> lm_head_;
+  std::uint32_t embedding_row_pages_ = 0;
+  std::unique_ptr<KvMapping> kv_;
+  CapacityReport capacity_;
+  std::unique_ptr<KvBlockAllocator> allocator_;
+  std::unique_ptr<KvWriteBuffer> write_buffer_;
+};
+
+}  // namespace kvnand

@@ -1,0 +1,284 @@
+#include "dataflow/decode_runtime.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "npu/npu.h"
+
+namespace kvnand {
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+NpuOpKind norm_op(NormKind kind) { return kind == NormKind::RmsNorm ? NpuOpKind::RmsNorm : NpuOpKind::LayerNorm; }
+
+NpuOpKind activation_op(Activation activation) {
+  switch (activation) {
+    case Activation::Silu: return NpuOpKind::Silu;
+    case Activation::Gelu: return NpuOpKind::Gelu;
+    case Activation::Relu: return NpuOpKind::Relu;
+  }
+  return NpuOpKind::Silu;
+}
+
+}  // namespace
+
+DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, const FlashGeometry& geometry,
+                             const IfcSpec& ifc, std::function<void()> on_finished,
+                             std::function<bool()> interrupted)
+    : sc_module(name),
+      flash_socket("flash_socket"),
+      npu_socket("npu_socket"),
+      plan_(plan),
+      geometry_(geometry),
+      ifc_(ifc),
+      on_finished_(std::move(on_finished)),
+      interrupted_(std::move(interrupted)),
+      pool_(std::string(basename())),
+      allocated_pages_(plan.kv().streams(), plan.options().context_tokens / plan.kv().tokens_per_page()) {
+  result_.expert_reads.assign(plan.model().experts, 0);
+  SC_HAS_PROCESS(DecodeRuntime);
+  SC_THREAD(run);
+}
+
+void DecodeRuntime::run() {
+  result_.decode_start = sc_core::sc_time_stamp();
+  for (std::uint64_t token = 0; token < plan_.options().decode_tokens; ++token) {
+    const sc_core::sc_time start = sc_core::sc_time_stamp();
+    breakdown_.begin_token(start);
+    const bool completed = decode_token(token);
+    programs_in_flight_.wait();
+    if (!completed) {
+      result_.interrupted = true;
+      break;
+    }
+    breakdown_.end_token(sc_core::sc_time_stamp());
+    result_.token_latency.push_back(sc_core::sc_time_stamp() - start);
+    plan_.allocator().record_token_reads();
+  }
+  result_.decode_end = sc_core::sc_time_stamp();
+  result_.finished = !result_.interrupted;
+  if (on_finished_) on_finished_();
+}
+
+bool DecodeRuntime::decode_token(std::uint64_t token) {
+  const ModelSpec& model = plan_.model();
+  const DieGroup& weights = plan_.weight_group();
+  if (plan_.embedding_row_pages() > 0) {
+    IfcStreamCommand lookup;
+    lookup.kernel = IfcKernel::ReadOut;
+    lookup.pages_per_plane[0] = plan_.embedding_row_pages();
+    compute(weights.dies.front(), lookup, 0, activation_bytes(model.hidden), Phase::Transfer);
+  }
+  for (std::uint32_t layer = 0; layer < model.layers; ++layer) {
+    if (interrupted_ && interrupted_()) return false;
+    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
+    if (plan_.dataflow().variant == Variant::Discrete)
+      attention_discrete(layer);
+    else
+      attention_compact(layer);
+    gemv(weights, plan_.layers()[layer].o_proj, std::uint64_t{model.heads} * model.head_dim, Phase::OProj);
+    npu(NpuOpKind::ResidualAdd, model.hidden, 0, Phase::NpuOther);
+    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
+    feed_forward(layer, token);
+    npu(NpuOpKind::ResidualAdd, model.hidden, 0, Phase::NpuOther);
+  }
+  if (plan_.lm_head()) {
+    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
+    gemv(weights, *plan_.lm_head(), model.hidden, Phase::LmHead);
+    npu(NpuOpKind::Argmax, model.vocab, 0, Phase::NpuOther);
+  }
+  return true;
+}
+
+void DecodeRuntime::feed_forward(std::uint32_t layer, std::uint64_t token) {
+  const ModelSpec& model = plan_.model();
+  const LayerWeights& lw = plan_.layers()[layer];
+  const std::vector<std::uint32_t> experts = choose_experts(token, layer);
+  if (model.experts > 1)
+    npu(NpuOpKind::MoeRouting, model.experts, std::uint64_t{model.hidden} * model.experts, Phase::NpuOther);
+  std::vector<WeightPlacement::Handle> in, out;
+  for (std::uint32_t e : experts) {
+    in.push_back(lw.ffn_in[e]);
+    out.push_back(lw.ffn_out[e]);
+    ++result_.expert_reads[e];
+  }
+  gemv_concurrently(in, model.hidden, Phase::Ffn);
+  const std::uint64_t activations = plan_.ffn_dim() * experts.size();
+  npu(activation_op(model.activation), activations, 0, Phase::NpuOther);
+  if (model.ffn == FfnKind::SwiGlu) npu(NpuOpKind::Multiply, activations, 0, Phase::NpuOther);
+  gemv_concurrently(out, plan_.ffn_dim(), Phase::Ffn);
+  if (model.experts > 1) npu(NpuOpKind::Aggregate, std::uint64_t{model.hidden} * experts.size(), 0, Phase::NpuOther);
+}
+
+std::vector<std::uint32_t> DecodeRuntime::choose_experts(std::uint64_t token, std::uint32_t layer) const {
+  const ModelSpec& model = plan_.model();
+  std::vector<std::uint32_t> all(model.experts);
+  for (std::uint32_t e = 0; e < model.experts; ++e) all[e] = e;
+  const std::uint32_t chosen = plan_.experts_read_per_token();
+  if (chosen == model.experts) return all;
+  // A partial Fisher-Yates shuffle with a stream per (token, layer): the same run picks the same experts.
+  std::uint64_t state = plan_.dataflow().expert_routing_seed ^ (token * model.layers + layer) * 0xD1B54A32D192ED03ULL;
+  for (std::uint32_t i = 0; i < chosen; ++i) {
+    const std::uint32_t j = i + static_cast<std::uint32_t>(splitmix64(state) % (model.experts - i));
+    std::swap(all[i], all[j]);
+  }
+  all.resize(chosen);
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+void DecodeRuntime::gemv_concurrently(const std::vector<WeightPlacement::Handle>& matrices,
+                                      std::uint64_t input_elements, Phase phase) {
+  if (matrices.size() == 1) {
+    gemv(plan_.weight_group(), matrices.front(), input_elements, phase);
+    return;
+  }
+  JoinCounter join;
+  for (WeightPlacement::Handle matrix : matrices) {
+    join.add();
+    pool_.start([this, &join, matrix, input_elements, phase] {
+      gemv(plan_.weight_group(), matrix, input_elements, phase);
+      join.done();
+    });
+  }
+  join.wait();
+}
+
+void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, std::uint64_t input_elements,
+                         Phase phase) {
+  const std::vector<DieGemvWork>& work = plan_.weights().work(matrix);
+  std::vector<const DieGemvWork*> by_die(group.dies.size(), nullptr);
+  std::uint64_t partial_sums = 0;
+  for (const DieGemvWork& w : work) {
+    by_die[w.die_index] = &w;
+    partial_sums += w.output_rows;
+  }
+  const std::uint64_t input_bytes = activation_bytes(input_elements);
+  const std::uint64_t macs_per_page = plan_.weights().weights_per_page();
+  JoinCounter join;
+  for (const auto& [channel, die_indices] : group.by_channel) {
+    std::vector<const DieGemvWork*> on_channel;
+    for (std::uint32_t d : die_indices)
+      if (by_die[d] != nullptr) on_channel.push_back(by_die[d]);
+    if (on_channel.empty()) continue;
+    join.add();
+    pool_.start([this, &join, &group, channel = channel, on_channel, input_bytes, macs_per_page, phase] {
+      broadcast(channel, input_bytes);
+      JoinCounter dies;
+      for (const DieGemvWork* w : on_channel) {
+        dies.add();
+        pool_.start([this, &dies, &group, w, macs_per_page, phase] {
+          IfcStreamCommand command;
+          command.kernel = IfcKernel::Gemv;
+          command.pages_per_plane = w->pages_per_plane;
+          command.macs_per_page = macs_per_page;
+          compute(group.dies[w->die_index], command, 0, w->output_rows * ifc_.partial_sum_bytes, phase);
+          dies.done();
+        });
+      }
+      dies.wait();
+      join.done();
+    });
+  }
+  join.wait();
+  npu(NpuOpKind::Aggregate, partial_sums, 0, Phase::NpuOther);
+}
+
+void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes) {
+  IfcRequest request;
+  request.op = IfcHostOp::Broadcast;
+  request.channel = channel;
+  request.input_bytes = bytes;
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  transport_flash(request);
+  breakdown_.record(Phase::Transfer, start, sc_core::sc_time_stamp());
+}
+
+void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,
+                            std::uint64_t output_bytes, Phase phase) {
+  const std::uint64_t buffer = ifc_.global_buffer_bytes;
+  const std::uint64_t chunks = output_bytes > buffer ? (output_bytes + buffer - 1) / buffer : 1;
+  for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
+    IfcRequest request;
+    request.op = IfcHostOp::Compute;
+    request.channel = die.channel;
+    request.die = die.die;
+    request.stream.kernel = command.kernel;
+    request.stream.macs_per_page = command.macs_per_page;
+    for (std::size_t p = 0; p < command.pages_per_plane.size(); ++p) {
+      const std::uint64_t pages = command.pages_per_plane[p];
+      request.stream.pages_per_plane[p] =
+          static_cast<std::uint32_t>(pages * (chunk + 1) / chunks - pages * chunk / chunks);
+    }
+    request.input_bytes = chunk == 0 ? input_bytes : 0;
+    request.output_bytes = output_bytes * (chunk + 1) / chunks - output_bytes * chunk / chunks;
+    const sc_core::sc_time issued = sc_core::sc_time_stamp();
+    transport_flash(request);
+    const sc_core::sc_time stall_from = std::max(issued, request.compute_start - request.program_stall);
+    breakdown_.record(Phase::Transfer, issued, stall_from);
+    breakdown_.record(Phase::KvWrite, stall_from, request.compute_start);
+    breakdown_.record(phase, request.compute_start, request.compute_end);
+    breakdown_.record(Phase::Transfer, request.compute_end, sc_core::sc_time_stamp());
+  }
+}
+
+void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes) {
+  IfcRequest request;
+  request.op = IfcHostOp::Program;
+  request.channel = die.channel;
+  request.die = die.die;
+  request.plane = plane;
+  request.input_bytes = bus_bytes;
+  request.program_bytes = bytes;
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  transport_flash(request);
+  ++result_.kv_programs;
+  breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
+}
+
+void DecodeRuntime::npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, Phase phase) {
+  auto* op = new NpuOperation;
+  op->kind = kind;
+  op->elements = elements;
+  op->macs = macs;
+  tlm::tlm_generic_payload payload;
+  payload.set_command(tlm::TLM_IGNORE_COMMAND);
+  payload.set_extension(op);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time issued = sc_core::sc_time_stamp();
+  npu_socket->b_transport(payload, delay);
+  if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
+  ++result_.npu_operations;
+  if (payload.get_response_status() != tlm::TLM_OK_RESPONSE)
+    fail(std::string("the NPU refused a ") + to_string(kind) + " operation");
+  breakdown_.record(phase, issued, op->end);
+}
+
+void DecodeRuntime::transport_flash(IfcRequest& request) {
+  tlm::tlm_generic_payload payload;
+  payload.set_command(tlm::TLM_IGNORE_COMMAND);
+  payload.set_extension(&request);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  flash_socket->b_transport(payload, delay);
+  payload.clear_extension(&request);
+  if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
+  ++result_.ifc_requests;
+  if (payload.get_response_status() != tlm::TLM_OK_RESPONSE) fail(request.error);
+}
+
+void DecodeRuntime::fail(const std::string& why) const {
+  throw std::runtime_error(std::string(name()) + ": " + why);
+}
+
+std::uint64_t DecodeRuntime::activation_bytes(std::uint64_t elements) const {
+  return (elements * plan_.bits().activation + 7) / 8;
+}
+
+}  // namespace kvnand

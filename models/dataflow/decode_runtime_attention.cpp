@@ -1,0 +1,178 @@
+// DecodeRuntime: attention per layer (QKV, KV append, logit, softmax, attend) for both variants.
+#include <vector>
+
+#include "dataflow/decode_runtime.h"
+#include "npu/npu.h"
+
+namespace kvnand {
+
+void DecodeRuntime::attention_discrete(std::uint32_t layer) {
+  const ModelSpec& model = plan_.model();
+  const LayerWeights& lw = plan_.layers()[layer];
+  const std::uint64_t rope_elements = (std::uint64_t{model.group_size()} + 1) * model.head_dim;
+  auto generate = [&](std::uint32_t group) {
+    gemv(plan_.weight_group(), lw.qkv[group], model.hidden, Phase::Qkv);
+    npu(NpuOpKind::Rope, rope_elements, 0, Phase::NpuOther);
+  };
+  if (!plan_.dataflow().head_group_pipelining) {
+    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
+      generate(group);
+      attend_head_group(layer, group);
+    }
+    return;
+  }
+  // G1 runs ahead generating head group i+1 while G2 attends head group i.
+  std::uint32_t generated = 0;
+  sc_core::sc_event group_ready;
+  JoinCounter join;
+  join.add(2);
+  pool_.start([&] {
+    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
+      generate(group);
+      ++generated;
+      group_ready.notify();
+    }
+    join.done();
+  });
+  pool_.start([&] {
+    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
+      while (generated <= group) sc_core::wait(group_ready);
+      attend_head_group(layer, group);
+    }
+    join.done();
+  });
+  join.wait();
+}
+
+void DecodeRuntime::attention_compact(std::uint32_t layer) {
+  const ModelSpec& model = plan_.model();
+  // All heads are generated at once: each head's rows sit on their own planes (head parallelism).
+  gemv(plan_.weight_group(), plan_.layers()[layer].qkv.front(), model.hidden, Phase::Qkv);
+  npu(NpuOpKind::Rope, (std::uint64_t{model.heads} + model.kv_heads) * model.head_dim, 0, Phase::NpuOther);
+  JoinCounter join;
+  for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
+    join.add();
+    pool_.start([this, &join, layer, group] {
+      attend_head_group(layer, group);
+      join.done();
+    });
+  }
+  join.wait();
+}
+
+void DecodeRuntime::attend_head_group(std::uint32_t layer, std::uint32_t group) {
+  const ModelSpec& model = plan_.model();
+  const KvStream keys{layer, group, KvKind::K};
+  const KvStream values{layer, group, KvKind::V};
+  kv_append(keys);
+  kv_append(values);
+  const std::uint64_t heads = model.group_size();
+  const std::uint64_t tokens = plan_.write_buffer().tokens(keys);
+  kv_kernel(keys, IfcKernel::Logit, activation_bytes(heads * model.head_dim), Phase::Logit);
+  buffered_tokens(keys, Phase::Logit);
+  npu(NpuOpKind::Softmax, tokens * heads, 0, Phase::Softmax);
+  kv_kernel(values, IfcKernel::Attend, 0, Phase::Attend);
+  buffered_tokens(values, Phase::Attend);
+  const std::uint64_t partial_outputs = plan_.kv().work(values, plan_.write_buffer().flash_pages(values)).size() +
+                                        (plan_.write_buffer().buffered_tokens(values) > 0 ? 1 : 0);
+  npu(NpuOpKind::Aggregate, partial_outputs * heads * model.head_dim, 0, Phase::NpuOther);
+}
+
+void DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes, Phase phase) {
+  const KvWriteBuffer& buffer = plan_.write_buffer();
+  const std::uint64_t pages = buffer.flash_pages(stream);
+  if (pages == 0) return;
+  const std::uint32_t per_page = plan_.kv().tokens_per_page();
+  const auto last_page_tokens = static_cast<std::uint32_t>(buffer.tokens_in_flash(stream) - (pages - 1) * per_page);
+  const std::vector<DieKvWork> work = plan_.kv().work(stream, pages, last_page_tokens);
+  const DieGroup& group = plan_.kv_group();
+  std::vector<const DieKvWork*> by_die(group.dies.size(), nullptr);
+  for (const DieKvWork& w : work) by_die[w.die_index] = &w;
+  const ModelSpec& model = plan_.model();
+  const std::uint64_t heads = model.group_size();
+  const std::uint64_t macs_per_page = std::uint64_t{per_page} * model.head_dim * heads;
+  JoinCounter join;
+  for (const auto& [channel, die_indices] : group.by_channel) {
+    std::vector<const DieKvWork*> on_channel;
+    for (std::uint32_t d : die_indices)
+      if (by_die[d] != nullptr) on_channel.push_back(by_die[d]);
+    if (on_channel.empty()) continue;
+    join.add();
+    pool_.start([this, &join, &group, channel = channel, on_channel, kernel, broadcast_bytes, heads, macs_per_page,
+                 phase] {
+      if (broadcast_bytes > 0) broadcast(channel, broadcast_bytes);
+      JoinCounter dies;
+      for (const DieKvWork* w : on_channel) {
+        dies.add();
+        pool_.start([this, &dies, &group, w, kernel, heads, macs_per_page, phase] {
+          IfcStreamCommand command;
+          command.kernel = kernel;
+          command.pages_per_plane = w->pages_per_plane;
+          command.macs_per_page = macs_per_page;
+          const bool logit = kernel == IfcKernel::Logit;
+          // Logit: this die's scores leave; attend: this die's probabilities come in, a partial output leaves.
+          const std::uint64_t input = logit ? 0 : activation_bytes(w->tokens * heads);
+          const std::uint64_t output =
+              (logit ? w->tokens * heads : heads * plan_.model().head_dim) * ifc_.partial_sum_bytes;
+          compute(group.dies[w->die_index], command, input, output, phase);
+          dies.done();
+        });
+      }
+      dies.wait();
+      join.done();
+    });
+  }
+  join.wait();
+}
+
+void DecodeRuntime::buffered_tokens(const KvStream& stream, Phase phase) {
+  const std::uint64_t tokens = plan_.write_buffer().buffered_tokens(stream);
+  if (tokens == 0) return;
+  if (plan_.dataflow().variant == Variant::Compact) {
+    // The tail sits in a plane's KV buffer on its die: it is read out to the NPU.
+    const std::uint64_t page = plan_.write_buffer().tokens(stream) / plan_.kv().tokens_per_page();
+    const GroupPlane where = plan_.kv().plane_of(stream, page);
+    IfcStreamCommand none;
+    none.kernel = IfcKernel::ReadOut;
+    compute(plan_.kv_group().dies[where.die_index], none, 0, tokens * plan_.kv().token_bytes(), Phase::Transfer);
+  }
+  const ModelSpec& model = plan_.model();
+  npu(NpuOpKind::Attention, 0, tokens * model.head_dim * model.group_size(), phase);
+}
+
+void DecodeRuntime::kv_append(const KvStream& stream) {
+  const std::uint32_t domain = plan_.buffer_domain(stream);
+  const bool compact = plan_.dataflow().variant == Variant::Compact;
+  const KvMapping& kv = plan_.kv();
+  if (compact) {
+    // The NPU (which applied RoPE) sends the new vector to the KV buffer of its page's plane.
+    const DieRef& die = plan_.kv_group().dies[kv.plane_of(stream, plan_.write_buffer().tokens(stream) /
+                                                                      kv.tokens_per_page()).die_index];
+    IfcRequest request;
+    request.op = IfcHostOp::Broadcast;
+    request.channel = die.channel;
+    request.die = die.die;
+    request.input_bytes = kv.token_bytes();
+    const sc_core::sc_time start = sc_core::sc_time_stamp();
+    transport_flash(request);
+    breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
+  }
+  for (const KvProgram& p : plan_.write_buffer().append(stream, domain)) {
+    const std::uint64_t index = kv.stream_index(p.stream);
+    const GroupPlane where = kv.plane_of(p.stream, p.page);
+    if (p.page >= allocated_pages_[index]) {
+      plan_.allocator().allocate(kv.slot_of(p.stream, p.page), p.stream.kind);
+      allocated_pages_[index] = p.page + 1;
+    }
+    const DieRef die = plan_.kv_group().dies[where.die_index];
+    const std::uint64_t bus_bytes = compact ? 0 : p.bytes;
+    const std::uint32_t bytes = p.bytes;
+    programs_in_flight_.add();
+    pool_.start([this, die, where, bus_bytes, bytes] {
+      program(die, where.plane, bus_bytes, bytes);
+      programs_in_flight_.done();
+    });
+  }
+}
+
+}  // namespace kvnand

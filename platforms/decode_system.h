@@ -1,0 +1,34 @@
+// A whole KVNAND system for decode: the flash subsystem with IFC dies, the NPU and the SoC
+// runtime, joined by TLM sockets (runtime -> controller, runtime -> NPU).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <systemc>
+
+#include "dataflow/decode_plan.h"
+#include "dataflow/decode_runtime.h"
+#include "npu/npu.h"
+#include "platforms/flash_platform.h"
+
+namespace kvnand {
+
+class DecodeSystem : public sc_core::sc_module {
+ public:
+  /// The config must hold the decode sections (ifc, npu, dataflow); the plan must fit (no OOM).
+  DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& config, DecodePlan& plan,
+               ActivityObserver* observer, std::function<void()> on_finished,
+               std::function<bool()> interrupted = {});
+
+  const FlashPlatform& flash() const { return *flash_; }
+  const Npu& npu() const { return *npu_; }
+  const DecodeRuntime& runtime() const { return *runtime_; }
+
+ private:
+  std::unique_ptr<FlashPlatform> flash_;
+  std::unique_ptr<Npu> npu_;
+  std::unique_ptr<DecodeRuntime> runtime_;
+};
+
+}  // namespace kvnand

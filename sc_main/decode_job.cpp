@@ -1,0 +1,93 @@
+#include "decode_job.h"
+
+#include <chrono>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "host_usage.h"
+#include "output_files.h"
+#include "platforms/decode_report.h"
+#include "platforms/decode_system.h"
+
+namespace kvnand {
+namespace {
+
+bool write_report(const std::string& out_dir, const nlohmann::json& report) {
+  try {
+    write_file_atomically(out_dir + "/report.json", report.dump(2) + "\n");
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return false;
+  }
+}
+
+}  // namespace
+
+int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atomic_t& interrupt_flag) {
+  PlatformConfig config;
+  ModelSpec model;
+  DecodeRunInfo run{options.platform_file, ""};
+  try {
+    config = load_platform(options.platform_file, options.overrides);
+    run.model_file = resolve_model_path(options.model, options.workloads_dir);
+    model = load_model(run.model_file);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (!config.ifc) {
+    std::cerr << "kvnand-sim: " << options.platform_file
+              << ": no \"ifc\", \"npu\" and \"dataflow\" sections, so it cannot run decode "
+                 "(use --workload flash, or a decode platform such as platforms/kvnand-c16.json)\n";
+    return kExitBadInput;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<DecodePlan> plan;
+  try {
+    plan = std::make_unique<DecodePlan>(model, options.decode, config.flash, config.channels, *config.ifc,
+                                        *config.dataflow);
+    make_directories(options.out_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (plan->out_of_memory()) {
+    const nlohmann::json report = out_of_memory_report(config, *plan, run);
+    if (!write_report(options.out_dir, report)) return kExitSimulationFailed;
+    std::cerr << "kvnand-sim: out of memory: " << plan->capacity().reason << "\n";
+    if (!options.quiet) std::cout << decode_summary(report) << "  report          " << options.out_dir << "/report.json\n";
+    return kExitOutOfMemory;
+  }
+
+  std::unique_ptr<DecodeSystem> system;
+  try {
+    system = std::make_unique<DecodeSystem>(
+        "kvnand", config, *plan, nullptr, [] { sc_core::sc_stop(); },
+        [&interrupt_flag] { return interrupt_flag != 0; });
+    sc_core::sc_start();
+  } catch (const std::exception& e) {
+    std::cerr << "kvnand-sim: simulation failed at " << sc_core::sc_time_stamp() << ": " << e.what() << "\n";
+    return kExitSimulationFailed;
+  }
+  const DecodeResult& result = system->runtime().result();
+  if (result.interrupted) {
+    std::cerr << "kvnand-sim: interrupted at simulated time " << sc_core::sc_time_stamp() << " after "
+              << result.token_latency.size() << " tokens; no report written\n";
+    return kExitInterrupted;
+  }
+  if (!result.finished) {
+    std::cerr << "kvnand-sim: simulation ended at " << sc_core::sc_time_stamp() << " before the last token\n";
+    return kExitSimulationFailed;
+  }
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const nlohmann::json report = decode_report(*system, config, *plan, run, HostMeasurements{wall_s, peak_rss_MiB()});
+  if (!write_report(options.out_dir, report)) return kExitSimulationFailed;
+  if (!options.quiet) std::cout << decode_summary(report) << "  report          " << options.out_dir << "/report.json\n";
+  return kExitOk;
+}
+
+}  // namespace kvnand
