@@ -1,0 +1,155 @@
+// kvnand-sim decode runs as a user runs them: report keys, variants, modes, capacity, bad input.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_process.h"
+
+namespace kvnand::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSim = KVNAND_SIM;
+const std::string kSource = KVNAND_SOURCE_DIR;
+
+class DecodeCli : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/kvnand-decode-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  /// Runs a decode on a tiny platform; `out` names a folder below the test's temporary folder.
+  ProcessResult decode(const std::string& platform, const std::string& args, const std::string& out) const {
+    return run_process(kSim + " --platform " + kSource + "/platforms/" + platform + ".json " + args + " --out " +
+                       dir_ + "/" + out);
+  }
+  nlohmann::json report(const std::string& out) const {
+    return nlohmann::json::parse(read_text(dir_ + "/" + out + "/report.json"));
+  }
+  double latency(const std::string& platform, const std::string& args, const std::string& out) const {
+    const ProcessResult run = decode(platform, args + " --quiet", out);
+    EXPECT_EQ(run.status, 0) << run.output;
+    return report(out)["latency_per_token_s"].get<double>();
+  }
+  std::string dir_;
+};
+
+TEST_F(DecodeCli, ReportHoldsEveryDocumentedKey) {
+  const ProcessResult run = decode("tiny-decode-c", "--model tiny-gqa --context 100 --tokens 2", "out");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("tiny-gqa (bf16, faithful) on tiny-decode-c (compact), context 100, 2 tokens"),
+            std::string::npos)
+      << run.output;
+  const nlohmann::json r = report("out");
+  for (const char* key : {"version", "config", "model", "run", "simulated_time_s", "tokens_per_s",
+                          "latency_per_token_s", "token_latency_s", "breakdown_s", "energy_per_token_J", "capacity",
+                          "oom", "utilisation", "work", "wear", "kv_write", "host"})
+    EXPECT_TRUE(r.contains(key)) << key;
+  for (const char* key : {"qkv", "logit", "softmax", "attend", "o_proj", "ffn", "lm_head", "kv_write", "npu_other",
+                          "transfer", "idle"})
+    EXPECT_TRUE(r["breakdown_s"].contains(key)) << key;
+  for (const char* key : {"weights_bytes", "kv_bytes", "available_bytes"}) EXPECT_TRUE(r["capacity"].contains(key));
+  EXPECT_FALSE(r["oom"]["value"].get<bool>());
+  EXPECT_EQ(r["token_latency_s"].size(), 2u);
+  EXPECT_EQ(r["utilisation"]["dies"].size(), 4u);
+  EXPECT_EQ(r["config"]["dataflow"]["variant"], "compact");
+  EXPECT_NEAR(r["tokens_per_s"].get<double>() * r["latency_per_token_s"].get<double>(), 1.0, 1e-9);
+  EXPECT_GT(r["energy_per_token_J"]["total"].get<double>(), r["energy_per_token_J"]["array_read"].get<double>());
+}
+
+TEST_F(DecodeCli, HeadGroupPipeliningHelpsMostWhenAttentionIsNearQkv) {
+  // tiny-gqa on tiny-decode-d: at 512 tokens a head group's attention takes about as long as its
+  // QKV; at 12000 tokens attention dominates and the hidden QKV time is a small share.
+  const double near_on = latency("tiny-decode-d", "--model tiny-gqa --context 512", "a");
+  const double near_off =
+      latency("tiny-decode-d", "--model tiny-gqa --context 512 --set dataflow.head_group_pipelining=false", "b");
+  const double far_on = latency("tiny-decode-d", "--model tiny-gqa --context 12000", "c");
+  const double far_off =
+      latency("tiny-decode-d", "--model tiny-gqa --context 12000 --set dataflow.head_group_pipelining=false", "d");
+  EXPECT_LT(near_on, near_off * 0.95);
+  EXPECT_LT(far_on, far_off);
+  EXPECT_GT(far_on, far_off * 0.975);
+}
+
+TEST_F(DecodeCli, PageModeAndStreamModeAgree) {
+  const std::string args = "--model tiny-moe --context 300 --tokens 3";
+  ASSERT_EQ(decode("tiny-decode-d", args + " --quiet --set ifc.pipeline_mode=stream", "stream").status, 0);
+  ASSERT_EQ(decode("tiny-decode-d", args + " --quiet --set ifc.pipeline_mode=page", "page").status, 0);
+  const nlohmann::json stream = report("stream");
+  const nlohmann::json page = report("page");
+  EXPECT_EQ(stream["token_latency_s"], page["token_latency_s"]);
+  EXPECT_EQ(stream["work"], page["work"]);
+  EXPECT_EQ(stream["energy_per_token_J"], page["energy_per_token_J"]);
+}
+
+TEST_F(DecodeCli, RunsAreDeterministic) {
+  const std::string args = "--model tiny-moe --context 77 --tokens 4 --quiet";
+  ASSERT_EQ(decode("tiny-decode-c", args, "one").status, 0);
+  ASSERT_EQ(decode("tiny-decode-c", args, "two").status, 0);
+  nlohmann::json one = report("one"), two = report("two");
+  one.erase("host");
+  two.erase("host");
+  EXPECT_EQ(one, two);
+}
+
+TEST_F(DecodeCli, OutOfMemoryExitsThreeWithTheNumbers) {
+  const ProcessResult run = decode("tiny-decode-d", "--model tiny-gqa --context 60000", "oom");
+  EXPECT_EQ(run.status, 3) << run.output;
+  EXPECT_NE(run.output.find("out of memory: KV cache does not fit"), std::string::npos) << run.output;
+  const nlohmann::json r = report("oom");
+  EXPECT_TRUE(r["oom"]["value"].get<bool>());
+  EXPECT_NE(r["oom"]["reason"].get<std::string>().find("60001 tokens"), std::string::npos) << r["oom"];
+  EXPECT_GT(r["capacity"]["kv_bytes"].get<std::uint64_t>(), 0u);
+  EXPECT_FALSE(r.contains("tokens_per_s"));
+}
+
+TEST_F(DecodeCli, DieSplitIsAnOverride) {
+  ASSERT_EQ(decode("tiny-decode-d", "--model tiny-gqa --context 64 --quiet --set dataflow.g2_dies=1", "split").status,
+            0);
+  const nlohmann::json r = report("split");
+  EXPECT_EQ(r["run"]["kv_dies"], 1);
+  EXPECT_EQ(r["run"]["weight_dies"], 3);
+  EXPECT_EQ(r["config"]["dataflow"]["g2_dies"], 1);
+}
+
+TEST_F(DecodeCli, PaperAccountingReadsEveryExpertAndNoLmHead) {
+  ASSERT_EQ(decode("tiny-decode-c", "--model tiny-moe --context 64 --tokens 3 --accounting paper --quiet", "paper")
+                .status,
+            0);
+  const nlohmann::json r = report("paper");
+  EXPECT_EQ(r["run"]["accounting"], "paper");
+  EXPECT_EQ(r["expert_reads"], nlohmann::json::array({6, 6, 6, 6}));  // 2 layers x 3 tokens each
+  EXPECT_EQ(r["breakdown_s"]["lm_head"].get<double>(), 0.0);
+}
+
+TEST_F(DecodeCli, BadInputNamesTheProblemAndWritesNothing) {
+  struct Case {
+    std::string platform, args, expected;
+  };
+  const std::vector<Case> cases = {
+      {"tiny-decode-c", "--model no-such-model", "llama3.1-8b"},
+      {"tiny-decode-d", "--model tiny-gqa --set dataflow.g2_dies=4", "dataflow.g2_dies"},
+      {"tiny-decode-c", "--model tiny-gqa --set dataflow.g2_dies=1", "discrete variant only"},
+      {"tiny-decode-c", "--model tiny-gqa --set ifc.fmacs_per_plane=0", "ifc.fmacs_per_plane"},
+      {"tiny-decode-c", "--model tiny-gqa --set npu.ops_per_element.softmax=-1", "npu.ops_per_element.softmax"},
+      {"tiny", "--model tiny-gqa", "cannot run decode"},
+      {"tiny-decode-c", "--workload flash --model tiny-gqa", "--model applies to decode runs"},
+      {"tiny-decode-c", "--workload decode", "needs --model"},
+      {"tiny-decode-c", "--model tiny-gqa --precision fp8", "precision"},
+  };
+  for (const Case& c : cases) {
+    const ProcessResult run = decode(c.platform, c.args, "bad");
+    EXPECT_EQ(run.status, 2) << c.args << "\n" << run.output;
+    EXPECT_NE(run.output.find(c.expected), std::string::npos) << c.args << "\n" << run.output;
+    EXPECT_FALSE(fs::exists(dir_ + "/bad")) << c.args;
+  }
+}
+
+}  // namespace
+}  // namespace kvnand::test
