@@ -4,17 +4,11 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/seeded_random.h"
 #include "npu/npu.h"
 
 namespace kvnand {
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 NpuOpKind norm_op(NormKind kind) { return kind == NormKind::RmsNorm ? NpuOpKind::RmsNorm : NpuOpKind::LayerNorm; }
 
@@ -124,9 +118,10 @@ std::vector<std::uint32_t> DecodeRuntime::choose_experts(std::uint64_t token, st
   const std::uint32_t chosen = plan_.experts_read_per_token();
   if (chosen == model.experts) return all;
   // A partial Fisher-Yates shuffle with a stream per (token, layer): the same run picks the same experts.
-  std::uint64_t state = plan_.dataflow().expert_routing_seed ^ (token * model.layers + layer) * 0xD1B54A32D192ED03ULL;
+  std::uint64_t state = plan_.dataflow().expert_routing_seed + token * model.layers + layer;
+  next_random(state);
   for (std::uint32_t i = 0; i < chosen; ++i) {
-    const std::uint32_t j = i + static_cast<std::uint32_t>(splitmix64(state) % (model.experts - i));
+    const std::uint32_t j = i + static_cast<std::uint32_t>(uniform_below(state, model.experts - i));
     std::swap(all[i], all[j]);
   }
   all.resize(chosen);
@@ -278,7 +273,8 @@ void DecodeRuntime::fail(const std::string& why) const {
 }
 
 std::uint64_t DecodeRuntime::activation_bytes(std::uint64_t elements) const {
-  return (elements * plan_.bits().activation + 7) / 8;
+  constexpr std::uint64_t kBits = 8;
+  return (elements * plan_.bits().activation + kBits - 1) / kBits;
 }
 
 }  // namespace kvnand

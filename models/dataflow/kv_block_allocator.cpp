@@ -1,5 +1,7 @@
 #include "dataflow/kv_block_allocator.h"
 
+#include "common/seeded_random.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -7,23 +9,6 @@
 
 namespace kvnand {
 namespace {
-
-/// splitmix64 (Steele, Lea, Flood 2014): portable, so a seed gives the same choices everywhere.
-std::uint64_t next_random(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-/// Uniform in [0, n), n > 0, without modulo bias: draws below 2^64 mod n are rejected.
-std::uint64_t uniform_below(std::uint64_t& state, std::uint64_t n) {
-  const std::uint64_t threshold = (0 - n) % n;
-  for (;;) {
-    const std::uint64_t r = next_random(state);
-    if (r >= threshold) return r % n;
-  }
-}
 
 std::size_t kind_index(KvKind kind) { return static_cast<std::size_t>(kind); }
 
