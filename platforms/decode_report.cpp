@@ -10,6 +10,7 @@ namespace kvnand {
 namespace {
 
 constexpr double kBytesPerGB = 1e9;
+constexpr double kBytesPerMB = 1e6;
 constexpr double kMillisecondsPerSecond = 1e3;
 constexpr double kPercent = 100.0;
 
@@ -55,6 +56,16 @@ nlohmann::json header(const PlatformConfig& config, const DecodePlan& plan, cons
   report["capacity"] = capacity_json(plan.capacity());
   report["oom"] = {{"value", plan.out_of_memory()}, {"reason", plan.capacity().reason}};
   return report;
+}
+
+/// "12.34 GB", or "1.23 MB" below a gigabyte.
+std::string size_text(double bytes) {
+  char text[32];
+  if (bytes >= kBytesPerGB)
+    std::snprintf(text, sizeof text, "%.2f GB", bytes / kBytesPerGB);
+  else
+    std::snprintf(text, sizeof text, "%.2f MB", bytes / kBytesPerMB);
+  return text;
 }
 
 }  // namespace
@@ -171,10 +182,8 @@ std::string decode_summary(const nlohmann::json& r) {
                 static_cast<unsigned long long>(run["decode_tokens"].get<std::uint64_t>()));
   out << line;
   const auto& cap = r["capacity"];
-  std::snprintf(line, sizeof line, "  capacity        weights %.2f GB + KV %.2f GB of %.2f GB\n",
-                cap["weights_bytes"].get<double>() / kBytesPerGB, cap["kv_bytes"].get<double>() / kBytesPerGB,
-                cap["available_bytes"].get<double>() / kBytesPerGB);
-  out << line;
+  out << "  capacity        weights " << size_text(cap["weights_bytes"].get<double>()) << " + KV "
+      << size_text(cap["kv_bytes"].get<double>()) << " of " << size_text(cap["available_bytes"].get<double>()) << "\n";
   if (r["oom"]["value"].get<bool>()) {
     out << "  out of memory   " << r["oom"]["reason"].get<std::string>() << "\n";
     return out.str();

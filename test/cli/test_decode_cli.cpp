@@ -128,6 +128,26 @@ TEST_F(DecodeCli, PaperAccountingReadsEveryExpertAndNoLmHead) {
   EXPECT_EQ(r["breakdown_s"]["lm_head"].get<double>(), 0.0);
 }
 
+TEST_F(DecodeCli, LowerPrecisionShrinksWeightsAndKv) {
+  for (const char* precision : {"bf16", "w8a8", "w4a16"})
+    ASSERT_EQ(decode("tiny-decode-c", std::string("--model tiny-gqa --context 256 --quiet --precision ") + precision,
+                     precision)
+                  .status,
+              0)
+        << precision;
+  const nlohmann::json bf16 = report("bf16"), w8a8 = report("w8a8"), w4a16 = report("w4a16");
+  EXPECT_EQ(w8a8["run"]["precision"], "w8a8");
+  // tiny-gqa's matrices are whole pages at every precision, so weight bytes halve and quarter exactly.
+  const auto weights = [](const nlohmann::json& r) { return r["capacity"]["weights_bytes"].get<std::uint64_t>(); };
+  EXPECT_EQ(weights(w8a8) * 2, weights(bf16));
+  EXPECT_EQ(weights(w4a16) * 4, weights(bf16));
+  // KV: 8-bit with W8A8 (32 -> 64 tokens per page), 16-bit with W4A16.
+  EXPECT_EQ(bf16["kv_write"]["tokens_per_page"], 32);
+  EXPECT_EQ(w8a8["kv_write"]["tokens_per_page"], 64);
+  EXPECT_EQ(w4a16["kv_write"]["tokens_per_page"], 32);
+  EXPECT_LT(w4a16["latency_per_token_s"].get<double>(), bf16["latency_per_token_s"].get<double>());
+}
+
 TEST_F(DecodeCli, BadInputNamesTheProblemAndWritesNothing) {
   struct Case {
     std::string platform, args, expected;
