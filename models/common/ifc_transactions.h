@@ -33,7 +33,9 @@ class IfcRequest : public tlm::tlm_extension<IfcRequest> {
   PlaneId plane;
   std::uint32_t program_bytes = 0;
 
-  /// Response: kernel interval on the die and how long its planes were still busy programming.
+  /// Response, Compute: when the command (and its input) had crossed the bus, the kernel interval on
+  /// the die, and how long its planes were still busy programming.
+  sc_core::sc_time delivered_at;
   sc_core::sc_time compute_start;
   sc_core::sc_time compute_end;
   sc_core::sc_time program_stall;

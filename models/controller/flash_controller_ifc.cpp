@@ -55,6 +55,7 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       op.bus_bytes = request.input_bytes;
       ok = send_ifc(request, op, bus_end);
       if (!ok) break;
+      request.delivered_at = bus_end;
       request.compute_start = op.compute_start;
       request.compute_end = op.ready_at;
       request.program_stall = op.program_stall;

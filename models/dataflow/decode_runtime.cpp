@@ -216,8 +216,12 @@ void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, 
     request.output_bytes = output_bytes * (chunk + 1) / chunks - output_bytes * chunk / chunks;
     const sc_core::sc_time issued = sc_core::sc_time_stamp();
     transport_flash(request);
-    const sc_core::sc_time stall_from = std::max(issued, request.compute_start - request.program_stall);
-    breakdown_.record(Phase::Transfer, issued, stall_from);
+    // Waiting for planes still busy with earlier kernels belongs to this kernel's phase; waiting
+    // for a page program to finish belongs to the KV write path.
+    const sc_core::sc_time stall_from =
+        std::max(request.delivered_at, request.compute_start - request.program_stall);
+    breakdown_.record(Phase::Transfer, issued, request.delivered_at);
+    breakdown_.record(phase, request.delivered_at, stall_from);
     breakdown_.record(Phase::KvWrite, stall_from, request.compute_start);
     breakdown_.record(phase, request.compute_start, request.compute_end);
     breakdown_.record(Phase::Transfer, request.compute_end, sc_core::sc_time_stamp());
