@@ -157,6 +157,8 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
                       {"max_reads_per_block", kv_wear.max_reads_per_block},
                       {"blocks_in_use", kv_wear.blocks_in_use},
                       {"blocks_over_read_limit", kv_wear.blocks_over_read_limit},
+                      {"refreshes", kv_wear.refreshes},
+                      {"refreshed_pages", kv_wear.refreshed_pages},
                       {"read_disturb_limit_reads", plan.dataflow().read_disturb_limit_reads}}},
                     {"weights", {{"max_reads_per_block", weight_block_pages * result.token_latency.size()}}}};
   const KvBufferStats& buffer = plan.write_buffer().stats();
