@@ -150,31 +150,41 @@ void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, 
                          Phase phase) {
   const std::vector<DieGemvWork>& work = plan_.weights().work(matrix);
   std::vector<const DieGemvWork*> by_die(group.dies.size(), nullptr);
+  std::vector<bool> has_work(group.dies.size(), false);
   std::uint64_t partial_sums = 0;
   for (const DieGemvWork& w : work) {
     by_die[w.die_index] = &w;
+    has_work[w.die_index] = true;
     partial_sums += w.output_rows;
   }
-  const std::uint64_t input_bytes = activation_bytes(input_elements);
   const std::uint64_t macs_per_page = plan_.weights().weights_per_page();
+  fan_out(group, has_work, activation_bytes(input_elements), [&](std::uint32_t die_index) {
+    const DieGemvWork& w = *by_die[die_index];
+    IfcStreamCommand command;
+    command.kernel = IfcKernel::Gemv;
+    command.pages_per_plane = w.pages_per_plane;
+    command.macs_per_page = macs_per_page;
+    compute(group.dies[die_index], command, 0, w.output_rows * ifc_.partial_sum_bytes, phase);
+  });
+  npu(NpuOpKind::Aggregate, partial_sums, 0, Phase::NpuOther);
+}
+
+void DecodeRuntime::fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,
+                            const std::function<void(std::uint32_t)>& die_job) {
   JoinCounter join;
   for (const auto& [channel, die_indices] : group.by_channel) {
-    std::vector<const DieGemvWork*> on_channel;
+    std::vector<std::uint32_t> working;
     for (std::uint32_t d : die_indices)
-      if (by_die[d] != nullptr) on_channel.push_back(by_die[d]);
-    if (on_channel.empty()) continue;
+      if (has_work[d]) working.push_back(d);
+    if (working.empty()) continue;
     join.add();
-    pool_.start([this, &join, &group, channel = channel, on_channel, input_bytes, macs_per_page, phase] {
-      broadcast(channel, input_bytes);
+    pool_.start([this, &join, &die_job, channel = channel, working, broadcast_bytes] {
+      if (broadcast_bytes > 0) broadcast(channel, broadcast_bytes);
       JoinCounter dies;
-      for (const DieGemvWork* w : on_channel) {
+      for (std::uint32_t d : working) {
         dies.add();
-        pool_.start([this, &dies, &group, w, macs_per_page, phase] {
-          IfcStreamCommand command;
-          command.kernel = IfcKernel::Gemv;
-          command.pages_per_plane = w->pages_per_plane;
-          command.macs_per_page = macs_per_page;
-          compute(group.dies[w->die_index], command, 0, w->output_rows * ifc_.partial_sum_bytes, phase);
+        pool_.start([&dies, &die_job, d] {
+          die_job(d);
           dies.done();
         });
       }
@@ -183,7 +193,6 @@ void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, 
     });
   }
   join.wait();
-  npu(NpuOpKind::Aggregate, partial_sums, 0, Phase::NpuOther);
 }
 
 void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes) {

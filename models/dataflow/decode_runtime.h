@@ -64,12 +64,16 @@ class DecodeRuntime : public sc_core::sc_module {
   /// Runs several GEMVs that share nothing but the hardware at the same time.
   void gemv_concurrently(const std::vector<WeightPlacement::Handle>& matrices, std::uint64_t input_elements,
                          Phase phase);
-  /// Logit or attend over the KV pages of one stream that are in flash.
-  void kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes, Phase phase);
+  /// Logit or attend over the KV pages of one stream that are in flash; returns the dies that took part.
+  std::size_t kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes, Phase phase);
   /// The stream's tokens still in a buffer are attended by the NPU.
   void buffered_tokens(const KvStream& stream, Phase phase);
   void kv_append(const KvStream& stream);
 
+  /// Runs `die_job` for every die of the group with work (by die index): per channel, the input is
+  /// broadcast once (when broadcast_bytes > 0), then the channel's dies run in parallel.
+  void fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,
+               const std::function<void(std::uint32_t)>& die_job);
   void broadcast(ChannelId channel, std::uint64_t bytes);
   /// One die's kernel; results beyond the global buffer are produced and read out in chunks.
   void compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,

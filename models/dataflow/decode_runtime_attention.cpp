@@ -71,58 +71,43 @@ void DecodeRuntime::attend_head_group(std::uint32_t layer, std::uint32_t group) 
   kv_kernel(keys, IfcKernel::Logit, activation_bytes(heads * model.head_dim), Phase::Logit);
   buffered_tokens(keys, Phase::Logit);
   npu(NpuOpKind::Softmax, tokens * heads, 0, Phase::Softmax);
-  kv_kernel(values, IfcKernel::Attend, 0, Phase::Attend);
+  const std::uint64_t dies_attending = kv_kernel(values, IfcKernel::Attend, 0, Phase::Attend);
   buffered_tokens(values, Phase::Attend);
-  const std::uint64_t partial_outputs = plan_.kv().work(values, plan_.write_buffer().flash_pages(values)).size() +
-                                        (plan_.write_buffer().buffered_tokens(values) > 0 ? 1 : 0);
+  const std::uint64_t partial_outputs = dies_attending + (plan_.write_buffer().buffered_tokens(values) > 0 ? 1 : 0);
   npu(NpuOpKind::Aggregate, partial_outputs * heads * model.head_dim, 0, Phase::NpuOther);
 }
 
-void DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes, Phase phase) {
+std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes,
+                                     Phase phase) {
   const KvWriteBuffer& buffer = plan_.write_buffer();
   const std::uint64_t pages = buffer.flash_pages(stream);
-  if (pages == 0) return;
+  if (pages == 0) return 0;
   const std::uint32_t per_page = plan_.kv().tokens_per_page();
   const auto last_page_tokens = static_cast<std::uint32_t>(buffer.tokens_in_flash(stream) - (pages - 1) * per_page);
   const std::vector<DieKvWork> work = plan_.kv().work(stream, pages, last_page_tokens);
   const DieGroup& group = plan_.kv_group();
   std::vector<const DieKvWork*> by_die(group.dies.size(), nullptr);
-  for (const DieKvWork& w : work) by_die[w.die_index] = &w;
-  const ModelSpec& model = plan_.model();
-  const std::uint64_t heads = model.group_size();
-  const std::uint64_t macs_per_page = std::uint64_t{per_page} * model.head_dim * heads;
-  JoinCounter join;
-  for (const auto& [channel, die_indices] : group.by_channel) {
-    std::vector<const DieKvWork*> on_channel;
-    for (std::uint32_t d : die_indices)
-      if (by_die[d] != nullptr) on_channel.push_back(by_die[d]);
-    if (on_channel.empty()) continue;
-    join.add();
-    pool_.start([this, &join, &group, channel = channel, on_channel, kernel, broadcast_bytes, heads, macs_per_page,
-                 phase] {
-      if (broadcast_bytes > 0) broadcast(channel, broadcast_bytes);
-      JoinCounter dies;
-      for (const DieKvWork* w : on_channel) {
-        dies.add();
-        pool_.start([this, &dies, &group, w, kernel, heads, macs_per_page, phase] {
-          IfcStreamCommand command;
-          command.kernel = kernel;
-          command.pages_per_plane = w->pages_per_plane;
-          command.macs_per_page = macs_per_page;
-          const bool logit = kernel == IfcKernel::Logit;
-          // Logit: this die's scores leave; attend: this die's probabilities come in, a partial output leaves.
-          const std::uint64_t input = logit ? 0 : activation_bytes(w->tokens * heads);
-          const std::uint64_t output =
-              (logit ? w->tokens * heads : heads * plan_.model().head_dim) * ifc_.partial_sum_bytes;
-          compute(group.dies[w->die_index], command, input, output, phase);
-          dies.done();
-        });
-      }
-      dies.wait();
-      join.done();
-    });
+  std::vector<bool> has_work(group.dies.size(), false);
+  for (const DieKvWork& w : work) {
+    by_die[w.die_index] = &w;
+    has_work[w.die_index] = true;
   }
-  join.wait();
+  const std::uint64_t heads = plan_.model().group_size();
+  const std::uint64_t head_dim = plan_.model().head_dim;
+  const std::uint64_t macs_per_page = std::uint64_t{per_page} * head_dim * heads;
+  const bool logit = kernel == IfcKernel::Logit;
+  fan_out(group, has_work, broadcast_bytes, [&](std::uint32_t die_index) {
+    const DieKvWork& w = *by_die[die_index];
+    IfcStreamCommand command;
+    command.kernel = kernel;
+    command.pages_per_plane = w.pages_per_plane;
+    command.macs_per_page = macs_per_page;
+    // Logit: this die's scores leave; attend: this die's probabilities come in, a partial output leaves.
+    const std::uint64_t input = logit ? 0 : activation_bytes(w.tokens * heads);
+    const std::uint64_t output = (logit ? w.tokens * heads : heads * head_dim) * ifc_.partial_sum_bytes;
+    compute(group.dies[die_index], command, input, output, phase);
+  });
+  return work.size();
 }
 
 void DecodeRuntime::buffered_tokens(const KvStream& stream, Phase phase) {
