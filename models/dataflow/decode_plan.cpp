@@ -116,9 +116,12 @@ std::uint32_t DecodePlan::experts_read_per_token() const {
 }
 
 std::uint32_t DecodePlan::buffer_domain(const KvStream& stream) const {
+  return domain_at(stream, write_buffer_->tokens(stream));
+}
+
+std::uint32_t DecodePlan::domain_at(const KvStream& stream, std::uint64_t tokens) const {
   if (dataflow_.variant == Variant::Discrete) return 0;
-  const std::uint64_t page = write_buffer_->tokens(stream) / kv_->tokens_per_page();
-  return static_cast<std::uint32_t>(kv_->slot_of(stream, page));
+  return static_cast<std::uint32_t>(kv_->slot_of(stream, tokens / kv_->tokens_per_page()));
 }
 
 void DecodePlan::prefill_kv() {
@@ -128,11 +131,7 @@ void DecodePlan::prefill_kv() {
       for (KvKind kind : {KvKind::K, KvKind::V}) {
         const KvStream stream{layer, head, kind};
         for (std::uint64_t page = 0; page < full_pages; ++page) allocator_->allocate(kv_->slot_of(stream, page), kind);
-        const std::uint32_t domain =
-            dataflow_.variant == Variant::Discrete
-                ? 0
-                : static_cast<std::uint32_t>(kv_->slot_of(stream, full_pages));
-        write_buffer_->prefill(stream, options_.context_tokens, domain);
+        write_buffer_->prefill(stream, options_.context_tokens, domain_at(stream, options_.context_tokens));
       }
 }
 

@@ -83,12 +83,15 @@ class DecodePlan {
   KvWriteBuffer& write_buffer() { return *write_buffer_; }
   const KvBlockAllocator& allocator() const { return *allocator_; }
   const KvWriteBuffer& write_buffer() const { return *write_buffer_; }
-  /// The buffer domain a stream's next token goes to (one SoC buffer, or the plane of its current page).
+  /// The buffer domain a stream's next token goes to: the one SoC buffer, or on the compact variant
+  /// the KV plane slot of its current page.
   std::uint32_t buffer_domain(const KvStream& stream) const;
 
  private:
   void place_weights(const FlashGeometry& geometry);
   void prefill_kv();
+  /// The buffer domain of the stream's token number `tokens` (0-based).
+  std::uint32_t domain_at(const KvStream& stream, std::uint64_t tokens) const;
 
   ModelSpec model_;
   DecodeOptions options_;

@@ -115,8 +115,7 @@ void DecodeRuntime::buffered_tokens(const KvStream& stream, Phase phase) {
   if (tokens == 0) return;
   if (plan_.dataflow().variant == Variant::Compact) {
     // The tail sits in a plane's KV buffer on its die: it is read out to the NPU.
-    const std::uint64_t page = plan_.write_buffer().tokens(stream) / plan_.kv().tokens_per_page();
-    const GroupPlane where = plan_.kv().plane_of(stream, page);
+    const GroupPlane where = plan_.kv().plane_of_slot(plan_.buffer_domain(stream));
     IfcStreamCommand none;
     none.kernel = IfcKernel::ReadOut;
     compute(plan_.kv_group().dies[where.die_index], none, 0, tokens * plan_.kv().token_bytes(), Phase::Transfer);
@@ -131,8 +130,7 @@ void DecodeRuntime::kv_append(const KvStream& stream) {
   const KvMapping& kv = plan_.kv();
   if (compact) {
     // The NPU (which applied RoPE) sends the new vector to the KV buffer of its page's plane.
-    const DieRef& die = plan_.kv_group().dies[kv.plane_of(stream, plan_.write_buffer().tokens(stream) /
-                                                                      kv.tokens_per_page()).die_index];
+    const DieRef& die = plan_.kv_group().dies[kv.plane_of_slot(domain).die_index];
     IfcRequest request;
     request.op = IfcHostOp::Broadcast;
     request.channel = die.channel;
