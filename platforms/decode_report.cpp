@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/sim_time.h"
 #include "kvnand/version.h"
 
 namespace kvnand {
@@ -13,10 +14,6 @@ constexpr double kBytesPerGB = 1e9;
 constexpr double kBytesPerMB = 1e6;
 constexpr double kMillisecondsPerSecond = 1e3;
 constexpr double kPercent = 100.0;
-
-double fraction(const sc_core::sc_time& part, const sc_core::sc_time& whole) {
-  return whole > sc_core::SC_ZERO_TIME ? part.to_seconds() / whole.to_seconds() : 0.0;
-}
 
 nlohmann::json model_json(const ModelSpec& m) {
   return {{"name", m.name},       {"layers", m.layers},         {"hidden", m.hidden},
@@ -101,7 +98,7 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
   const std::uint32_t planes = config.flash.geometry.planes_per_die;
   for (std::uint32_t c = 0; c < config.channels.count; ++c) {
     const ChannelStats& ch = flash.channel(ChannelId(c)).stats();
-    channels.push_back({{"channel", c}, {"busy_fraction", fraction(ch.busy_time, span)}, {"bytes", ch.data_bytes}});
+    channels.push_back({{"channel", c}, {"busy_fraction", time_fraction(ch.busy_time, span)}, {"bytes", ch.data_bytes}});
     interface_J += ch.interface_energy_J;
     for (std::uint32_t d = 0; d < config.channels.dies_per_channel; ++d) {
       const FlashDie& die = flash.die(ChannelId(c), DieId(d));
@@ -142,7 +139,7 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
                                   {"total", total_J * per_token}};
   report["utilisation"] = {{"channels", channels},
                            {"dies", dies},
-                           {"npu_busy_fraction", fraction(npu.busy_time, span)}};
+                           {"npu_busy_fraction", time_fraction(npu.busy_time, span)}};
   report["work"] = {{"page_reads", page_reads},
                     {"macs", macs},
                     {"ifc_requests", result.ifc_requests},

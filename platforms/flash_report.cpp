@@ -6,6 +6,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "common/sim_time.h"
 #include "kvnand/version.h"
 
 namespace kvnand {
@@ -14,10 +15,6 @@ namespace {
 constexpr double kPicosecondsPerMicrosecond = 1e6;
 constexpr double kBytesPerGB = 1e9;
 constexpr double kTailPercentile = 0.99;
-
-double fraction(const sc_core::sc_time& part, const sc_core::sc_time& whole) {
-  return whole > sc_core::SC_ZERO_TIME ? part.to_seconds() / whole.to_seconds() : 0.0;
-}
 
 nlohmann::json latency_summary(std::vector<std::uint64_t> latencies_ps) {
   nlohmann::json out = {{"min", 0.0}, {"mean", 0.0}, {"p99", 0.0}, {"max", 0.0}};
@@ -60,14 +57,14 @@ nlohmann::json flash_report(const FlashPlatform& platform, const TrafficResult& 
   nlohmann::json dies = nlohmann::json::array();
   for (std::uint32_t c = 0; c < config.channels.count; ++c) {
     const ChannelStats& ch = platform.channel(ChannelId(c)).stats();
-    channels.push_back({{"channel", c}, {"busy_fraction", fraction(ch.busy_time, simulated)}, {"bytes", ch.data_bytes}});
+    channels.push_back({{"channel", c}, {"busy_fraction", time_fraction(ch.busy_time, simulated)}, {"bytes", ch.data_bytes}});
     interface_J += ch.interface_energy_J;
     for (std::uint32_t d = 0; d < config.channels.dies_per_channel; ++d) {
       const FlashDie& die = platform.die(ChannelId(c), DieId(d));
       const DieStats& s = die.stats();
       dies.push_back({{"channel", c},
                       {"die", d},
-                      {"busy_fraction", fraction(s.busy_time, simulated)},
+                      {"busy_fraction", time_fraction(s.busy_time, simulated)},
                       {"reads", s.page_reads},
                       {"programs", s.page_programs},
                       {"erases", s.block_erases}});

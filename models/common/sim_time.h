@@ -30,4 +30,14 @@ inline sc_core::sc_time transfer_time(std::uint64_t bytes, double GBps) {
 
 inline double to_seconds(const sc_core::sc_time& t) { return t.to_seconds(); }
 
+/// part / whole as a fraction, 0 for an empty whole (utilisation of a run that took no time).
+inline double time_fraction(const sc_core::sc_time& part, const sc_core::sc_time& whole) {
+  return whole > sc_core::SC_ZERO_TIME ? part.to_seconds() / whole.to_seconds() : 0.0;
+}
+
+/// Suspends the calling thread until absolute simulated time `t` (at once if it has passed).
+inline void wait_until(const sc_core::sc_time& t) {
+  if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+}
+
 }  // namespace kvnand

@@ -5,12 +5,10 @@
 #include <sstream>
 #include <string>
 
+#include "common/sim_time.h"
+
 namespace kvnand {
 namespace {
-
-void wait_until(const sc_core::sc_time& t) {
-  if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
-}
 
 std::string out_of_range(const char* what, std::uint32_t value, std::uint32_t limit, const char* per) {
   std::ostringstream msg;

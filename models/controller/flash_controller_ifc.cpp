@@ -1,16 +1,10 @@
 // FlashController: the in-flash-compute host path (broadcast, kernel + readout, KV page program).
 #include <sstream>
 
+#include "common/sim_time.h"
 #include "controller/flash_controller.h"
 
 namespace kvnand {
-namespace {
-
-void wait_until(const sc_core::sc_time& t) {
-  if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
-}
-
-}  // namespace
 
 bool FlashController::send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end) {
   tlm::tlm_generic_payload payload;
