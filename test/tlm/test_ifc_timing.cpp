@@ -3,6 +3,7 @@
 
 #include "common/sim_time.h"
 #include "ifc/page_pipeline.h"
+#include "decode_bench.h"
 #include "ifc_host.h"
 #include "platforms/flash_platform.h"
 #include "platforms/platform_config.h"
@@ -13,9 +14,7 @@ namespace {
 using sc_core::sc_time;
 
 PlatformConfig tiny_decode(const std::vector<std::string>& overrides = {}) {
-  std::vector<config::Override> parsed;
-  for (const auto& text : overrides) parsed.push_back(config::parse_override(text));
-  return load_platform(std::string(KVNAND_SOURCE_DIR) + "/platforms/tiny-decode-c.json", parsed);
+  return decode_platform("tiny-decode-c", overrides);
 }
 
 sc_time ps(std::uint64_t value) { return picoseconds(value); }

@@ -8,40 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include "table1_specs.h"
+
 namespace kvnand {
 namespace {
 
+using test::table1_flash;
+using test::table1_ifc;
+
 sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time::from_value(v); }
-
-FlashSpec table1_flash() {
-  FlashSpec f;
-  f.geometry.page_data_bytes = 4096;
-  f.geometry.page_spare_bytes = 448;
-  f.geometry.pages_per_block = 768;
-  f.geometry.blocks_per_plane = 177;
-  f.geometry.planes_per_die = 32;
-  f.timing.tR = ps(4000000);
-  f.timing.tPROG = ps(75000000);
-  f.energy.read_pJ_per_bit = 3.0;
-  f.energy.program_pJ_per_bit = 7.5;
-  return f;
-}
-
-IfcSpec table1_ifc(PipelineMode mode = PipelineMode::Stream) {
-  IfcSpec s;
-  s.fmacs_per_plane = 16;
-  s.pe_clock_MHz = 400;
-  s.ecc_Gbps_per_plane = 14.6;
-  s.global_buffer_bytes = 266240;
-  s.kv_buffer_bytes_per_plane = 8192;
-  s.partial_sum_bytes = 4;
-  s.mac_energy_pJ = 1.09;
-  s.ecc_decode_pJ_per_bit = 0.359;
-  s.ecc_encode_pJ_per_bit = 0.082;
-  s.global_buffer_power_mW = 18.4;
-  s.mode = mode;
-  return s;
-}
 
 /// With Table I and 2048 MACs per page: one page takes 4,000,000 + 2,489,863 + 320,000 =
 /// 6,809,863 ps through the pipeline, and every further page adds tR = 4,000,000 ps.

@@ -11,9 +11,12 @@
 
 #include "common/config_reader.h"
 #include "ifc/ifc_spec.h"
+#include "table1_specs.h"
 
 namespace kvnand {
 namespace {
+
+using test::table1_flash;
 
 sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time::from_value(v); }
 
@@ -55,18 +58,6 @@ std::string parse_error(const std::string& text) {
   }
   ADD_FAILURE() << "expected a ConfigError";
   return "";
-}
-
-FlashSpec table1_flash() {
-  FlashSpec f;
-  f.geometry.page_data_bytes = 4096;
-  f.geometry.page_spare_bytes = 448;
-  f.geometry.pages_per_block = 768;
-  f.geometry.blocks_per_plane = 177;
-  f.geometry.planes_per_die = 32;
-  f.timing.tR = ps(4000000);
-  f.timing.tPROG = ps(75000000);
-  return f;
 }
 
 // ---- parse_ifc_spec ----------------------------------------------------------------------
