@@ -6,12 +6,12 @@ namespace kvnand {
 
 DecodeSystem::DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& config, DecodePlan& plan,
                            ActivityObserver* observer, std::function<void()> on_finished,
-                           std::function<bool()> interrupted)
+                           std::function<bool()> interrupted, RuntimeDriver driver)
     : sc_module(name) {
   flash_ = std::make_unique<FlashPlatform>("flash", config, observer);
   npu_ = std::make_unique<Npu>("npu", *config.npu);
   runtime_ = std::make_unique<DecodeRuntime>("runtime", plan, config.flash.geometry, *config.ifc,
-                                             std::move(on_finished), std::move(interrupted));
+                                             std::move(on_finished), std::move(interrupted), driver);
   runtime_->flash_socket.bind(flash_->host_socket());
   runtime_->npu_socket.bind(npu_->socket);
 }

@@ -19,11 +19,13 @@ class DecodeSystem : public sc_core::sc_module {
   /// The config must hold the decode sections (ifc, npu, dataflow); the plan must fit (no OOM).
   DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& config, DecodePlan& plan,
                ActivityObserver* observer, std::function<void()> on_finished,
-               std::function<bool()> interrupted = {});
+               std::function<bool()> interrupted = {},
+               RuntimeDriver driver = RuntimeDriver::TokenLoop);
 
   const FlashPlatform& flash() const { return *flash_; }
   const Npu& npu() const { return *npu_; }
   const DecodeRuntime& runtime() const { return *runtime_; }
+  DecodeRuntime& runtime() { return *runtime_; }
 
  private:
   std::unique_ptr<FlashPlatform> flash_;

@@ -21,6 +21,7 @@ PlatformConfig read_platform(config::Document document, const std::string& origi
     platform.npu = parse_npu_spec(root.object("npu"));
     platform.dataflow = parse_dataflow_spec(root.object("dataflow"), platform.channels.total_dies());
   }
+  if (root.has("session")) platform.session = parse_session_spec(root.object("session"));
   root.finish();
   platform.resolved = document.resolved();
   return platform;

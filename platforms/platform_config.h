@@ -14,6 +14,7 @@
 #include "flash/flash_spec.h"
 #include "ifc/ifc_spec.h"
 #include "npu/npu_spec.h"
+#include "platforms/session_spec.h"
 
 namespace kvnand {
 
@@ -26,6 +27,8 @@ struct PlatformConfig {
   std::optional<IfcSpec> ifc;
   std::optional<NpuSpec> npu;
   std::optional<DataflowSpec> dataflow;
+  /// What a C-ABI simulator runs (kvnand-sim takes these from its options instead).
+  std::optional<SessionSpec> session;
   /// Where the platform came from (file name or origin), for messages.
   std::string origin;
   /// The config as used (defaults filled in, sub-files inlined), for reports.

@@ -12,6 +12,7 @@
 
 #include "common/flash_address.h"
 #include "ifc/ifc_engine.h"
+#include "ifc/kv_data.h"
 
 namespace kvnand {
 
@@ -68,6 +69,9 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   std::uint64_t bus_bytes = 0;
   /// IfcProgram: page data bytes programmed on `plane`.
   std::uint32_t program_bytes = 0;
+  /// IfcCompute / IfcProgram: functional data (null: timing only).
+  KvKernelData* kernel_data = nullptr;
+  const KvProgramData* kv_program = nullptr;
 
   /// Response: when the die's array finishes this sequence's work (absolute simulated time).
   sc_core::sc_time ready_at;

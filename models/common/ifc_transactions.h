@@ -10,6 +10,7 @@
 
 #include "common/strong_id.h"
 #include "ifc/ifc_engine.h"
+#include "ifc/kv_data.h"
 
 namespace kvnand {
 
@@ -32,6 +33,9 @@ class IfcRequest : public tlm::tlm_extension<IfcRequest> {
   /// Program: the plane and the page data bytes programmed.
   PlaneId plane;
   std::uint32_t program_bytes = 0;
+  /// Functional data (null: timing only): the values of a logit / attend kernel, or a program's bytes.
+  KvKernelData* kernel_data = nullptr;
+  const KvProgramData* program_data = nullptr;
 
   /// Response, Compute: when the command (and its input) had crossed the bus, the kernel interval on
   /// the die, and how long its planes were still busy programming.

@@ -46,6 +46,7 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
     case IfcHostOp::Compute:
       op.command = NandCommand::IfcCompute;
       op.stream = request.stream;
+      op.kernel_data = request.kernel_data;
       op.bus_bytes = request.input_bytes;
       ok = send_ifc(request, op, bus_end);
       if (!ok) break;
@@ -68,6 +69,7 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       op.plane = request.plane;
       op.bus_bytes = request.input_bytes;
       op.program_bytes = request.program_bytes;
+      op.kv_program = request.program_data;
       ok = send_ifc(request, op, bus_end);
       if (!ok) break;
       request.program_end = op.ready_at;

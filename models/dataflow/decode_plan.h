@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "channel/channel_spec.h"
+#include "common/element_type.h"
 #include "common/strong_id.h"
 #include "dataflow/capacity.h"
 #include "dataflow/dataflow_spec.h"
@@ -40,6 +41,10 @@ struct DecodeOptions {
   std::uint64_t decode_tokens = 1;
   Precision precision = Precision::Bf16;
   Accounting accounting = Accounting::Faithful;
+  /// Store K/V values in flash and compute attention (the C-ABI); otherwise timing only.
+  bool functional = false;
+  /// Encoding of K, V and Q values (functional runs), and of probabilities sent to the dies.
+  ElementType element = ElementType::Bf16;
 };
 
 struct LayerWeights {

@@ -1,6 +1,7 @@
 #include "dataflow/decode_runtime.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -25,7 +26,7 @@ NpuOpKind activation_op(Activation activation) {
 
 DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, const FlashGeometry& geometry,
                              const IfcSpec& ifc, std::function<void()> on_finished,
-                             std::function<bool()> interrupted)
+                             std::function<bool()> interrupted, RuntimeDriver driver)
     : sc_module(name),
       flash_socket("flash_socket"),
       npu_socket("npu_socket"),
@@ -35,10 +36,15 @@ DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, con
       on_finished_(std::move(on_finished)),
       interrupted_(std::move(interrupted)),
       pool_(std::string(basename())),
-      allocated_pages_(plan.kv().streams(), plan.options().context_tokens / plan.kv().tokens_per_page()) {
+      allocated_pages_(plan.kv().streams(), plan.options().context_tokens / plan.kv().tokens_per_page()),
+      open_page_address_(plan.kv().streams()),
+      undelivered_programs_(plan.kv().streams(), 0) {
   result_.expert_reads.assign(plan.model().experts, 0);
-  SC_HAS_PROCESS(DecodeRuntime);
-  SC_THREAD(run);
+  if (plan.options().functional) contents_ = std::make_unique<KvContents>(plan.kv(), plan.options().context_tokens);
+  if (driver == RuntimeDriver::TokenLoop) {
+    SC_HAS_PROCESS(DecodeRuntime);
+    SC_THREAD(run);
+  }
 }
 
 void DecodeRuntime::run() {
@@ -206,7 +212,7 @@ void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes) {
 }
 
 void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,
-                            std::uint64_t output_bytes, Phase phase) {
+                            std::uint64_t output_bytes, Phase phase, const KvKernelData* values) {
   const std::uint64_t buffer = ifc_.global_buffer_bytes;
   const std::uint64_t chunks = output_bytes > buffer ? (output_bytes + buffer - 1) / buffer : 1;
   for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
@@ -216,10 +222,26 @@ void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, 
     request.die = die.die;
     request.stream.kernel = command.kernel;
     request.stream.macs_per_page = command.macs_per_page;
+    // Each plane's pages are split evenly over the chunks, in order; so are their values.
+    std::array<std::uint64_t, PlaneMask::kMaxPlanes> first_page{};
     for (std::size_t p = 0; p < command.pages_per_plane.size(); ++p) {
       const std::uint64_t pages = command.pages_per_plane[p];
-      request.stream.pages_per_plane[p] =
-          static_cast<std::uint32_t>(pages * (chunk + 1) / chunks - pages * chunk / chunks);
+      first_page[p] = pages * chunk / chunks;
+      request.stream.pages_per_plane[p] = static_cast<std::uint32_t>(pages * (chunk + 1) / chunks - first_page[p]);
+      page_reads_ += request.stream.pages_per_plane[p];
+    }
+    KvKernelData chunk_values;
+    if (values != nullptr) {
+      chunk_values = *values;
+      chunk_values.pages.clear();
+      std::array<std::uint64_t, PlaneMask::kMaxPlanes> seen{};
+      for (const KvPageRef& ref : values->pages) {
+        const std::size_t p = ref.plane.value();
+        const std::uint64_t index = seen[p]++;
+        if (index >= first_page[p] && index < first_page[p] + request.stream.pages_per_plane[p])
+          chunk_values.pages.push_back(ref);
+      }
+      request.kernel_data = &chunk_values;
     }
     request.input_bytes = chunk == 0 ? input_bytes : 0;
     request.output_bytes = output_bytes * (chunk + 1) / chunks - output_bytes * chunk / chunks;
@@ -237,8 +259,10 @@ void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, 
   }
 }
 
-void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes) {
+void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes,
+                            const KvProgramData* values) {
   IfcRequest request;
+  request.program_data = values;
   request.op = IfcHostOp::Program;
   request.channel = die.channel;
   request.die = die.die;
@@ -247,6 +271,7 @@ void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_
   request.program_bytes = bytes;
   const sc_core::sc_time start = sc_core::sc_time_stamp();
   transport_flash(request);
+  programs_end_ = std::max(programs_end_, request.program_end);
   ++result_.kv_programs;
   breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
 }

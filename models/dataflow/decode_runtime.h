@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 
 #include "common/ifc_transactions.h"
 #include "dataflow/decode_plan.h"
+#include "dataflow/kv_contents.h"
 #include "dataflow/task_pool.h"
 #include "dataflow/time_breakdown.h"
 #include "ifc/ifc_spec.h"
@@ -36,6 +39,40 @@ struct DecodeResult {
   std::vector<std::uint64_t> expert_reads;
 };
 
+/// Who drives the runtime: its own thread decoding options().decode_tokens tokens, or callers
+/// issuing transactions (append, attend, decode step) from their simulation threads.
+enum class RuntimeDriver { TokenLoop, Transactions };
+
+/// An attend for `heads` query heads of one head group (KV head), starting at query head
+/// `first_head` of the group. q: heads x head_dim values (null: timing only); out receives
+/// heads x head_dim outputs.
+struct AttendQuery {
+  std::uint32_t layer = 0;
+  std::uint32_t kv_head = 0;
+  std::uint32_t first_head = 0;
+  std::uint32_t heads = 1;
+  const float* q = nullptr;
+  float* out = nullptr;
+};
+
+/// What one transaction made the flash do.
+struct TransactionWork {
+  std::uint64_t page_reads = 0;
+  std::uint64_t pages_programmed = 0;
+};
+
+/// An append or decode step that needs a KV page where the flash has no free block; thrown before
+/// anything changed.
+class KvCapacityError : public std::length_error {
+ public:
+  using std::length_error::length_error;
+};
+/// Values asked of a stream that holds tokens without values; thrown before anything changed.
+class KvNoValuesError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
 class DecodeRuntime : public sc_core::sc_module {
  public:
   using Socket = tlm_utils::simple_initiator_socket<DecodeRuntime>;
@@ -45,10 +82,27 @@ class DecodeRuntime : public sc_core::sc_module {
   /// `on_finished` runs when the last token is done or the run was interrupted (e.g. to stop the
   /// simulation); `interrupted` (may be empty) is asked between layers whether to stop early.
   DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, const FlashGeometry& geometry, const IfcSpec& ifc,
-                std::function<void()> on_finished, std::function<bool()> interrupted = {});
+                std::function<void()> on_finished, std::function<bool()> interrupted = {},
+                RuntimeDriver driver = RuntimeDriver::TokenLoop);
 
   const DecodeResult& result() const { return result_; }
   const TimeBreakdown& breakdown() const { return breakdown_; }
+
+  // Transactions (RuntimeDriver::Transactions), called from a simulation thread; each returns
+  // when done (its KV page programs go on in the background).
+  /// One token's K and V for (layer, kv_head): token_bytes each, or both null (timing only).
+  TransactionWork append_token(std::uint32_t layer, std::uint32_t kv_head, const std::uint8_t* k,
+                               const std::uint8_t* v);
+  TransactionWork attend(const AttendQuery& query);
+  /// One whole decode token (every layer; appends a token without values to every KV head).
+  TransactionWork decode_step();
+  /// When the last KV page program issued so far ends on its plane.
+  const sc_core::sc_time& programs_end() const { return programs_end_; }
+  /// Reports of a transaction-driven run cover [0, at].
+  void mark_span_end(const sc_core::sc_time& at) {
+    result_.decode_end = at;
+    result_.finished = true;
+  }
 
  private:
   void run();
@@ -57,6 +111,13 @@ class DecodeRuntime : public sc_core::sc_module {
   void attention_discrete(std::uint32_t layer);
   void attention_compact(std::uint32_t layer);
   void attend_head_group(std::uint32_t layer, std::uint32_t group);
+  /// Logit, softmax, attend and merge for a query (values when query.q is set); returns pages read.
+  std::uint64_t attention(const AttendQuery& query);
+  /// Throws KvCapacityError when appending one token to each of `streams` would need a KV page
+  /// that no plane slot can give.
+  void check_kv_room(const std::vector<KvStream>& streams) const;
+  /// Waits until the page programs already issued for these streams have reached their dies.
+  void wait_for_deliveries(const KvStream& a, const KvStream& b);
   void feed_forward(std::uint32_t layer, std::uint64_t token);
 
   /// A GEMV over the group's dies: input broadcast per channel, kernels, partial sums out, NPU aggregation.
@@ -65,10 +126,16 @@ class DecodeRuntime : public sc_core::sc_module {
   void gemv_concurrently(const std::vector<WeightPlacement::Handle>& matrices, std::uint64_t input_elements,
                          Phase phase);
   /// Logit or attend over the KV pages of one stream that are in flash; returns the dies that took part.
-  std::size_t kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint64_t broadcast_bytes, Phase phase);
-  /// The stream's tokens still in a buffer are attended by the NPU.
-  void buffered_tokens(const KvStream& stream, Phase phase);
-  void kv_append(const KvStream& stream);
+  /// `values` (null: timing only) gives the kernel's input and output: see KvKernelData.
+  std::size_t kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint32_t heads, std::uint64_t broadcast_bytes,
+                        Phase phase, const KvKernelData* values);
+  /// The stream's tokens still in a buffer are attended by the NPU (values as in kv_kernel, with
+  /// plain outputs: the NPU's own partial sums for an attend).
+  void buffered_tokens(const KvStream& stream, std::uint32_t heads, Phase phase, const KvKernelData* values);
+  /// Appends one token (bytes: token_bytes, or null) and issues the programs it causes; returns their number.
+  std::uint64_t kv_append(const KvStream& stream, const std::uint8_t* bytes);
+  /// The per-die values of a KV kernel: the pages of `stream` that die holds, in token order.
+  std::vector<std::vector<KvPageRef>> pages_by_die(const KvStream& stream) const;
 
   /// Runs `die_job` for every die of the group with work (by die index): per channel, the input is
   /// broadcast once (when broadcast_bytes > 0), then the channel's dies run in parallel.
@@ -77,8 +144,9 @@ class DecodeRuntime : public sc_core::sc_module {
   void broadcast(ChannelId channel, std::uint64_t bytes);
   /// One die's kernel; results beyond the global buffer are produced and read out in chunks.
   void compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,
-               std::uint64_t output_bytes, Phase phase);
-  void program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes);
+               std::uint64_t output_bytes, Phase phase, const KvKernelData* values = nullptr);
+  void program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes,
+               const KvProgramData* values);
   void npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, Phase phase);
   void transport_flash(IfcRequest& request);
   [[noreturn]] void fail(const std::string& why) const;
@@ -95,8 +163,18 @@ class DecodeRuntime : public sc_core::sc_module {
   JoinCounter programs_in_flight_;
   TimeBreakdown breakdown_;
   DecodeResult result_;
-  /// Per KV stream: pages that already have a flash address.
+  /// Per KV stream: pages that already have a flash address, and the address of the last of them.
   std::vector<std::uint64_t> allocated_pages_;
+  std::vector<KvPageAddress> open_page_address_;
+  /// Per KV stream: page programs issued that have not reached their die yet.
+  std::vector<std::uint32_t> undelivered_programs_;
+  sc_core::sc_event program_delivered_;
+  /// Present in functional runs.
+  std::unique_ptr<KvContents> contents_;
+  std::uint64_t tokens_decoded_ = 0;
+  std::uint64_t page_reads_ = 0;
+  std::uint64_t programs_issued_ = 0;
+  sc_core::sc_time programs_end_;
 };
 
 }  // namespace kvnand

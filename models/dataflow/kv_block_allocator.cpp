@@ -89,6 +89,24 @@ KvPageAddress KvBlockAllocator::allocate(std::uint64_t slot, KvKind kind) {
   return KvPageAddress{slot, BlockId(open), PageId(b.programmed++)};
 }
 
+std::optional<std::uint64_t> KvBlockAllocator::first_short_slot(const std::vector<KvPageDemand>& demand) const {
+  std::map<std::uint64_t, std::array<std::uint64_t, 2>> pages;
+  for (const KvPageDemand& d : demand) pages[check_slot(d.slot)][kind_index(d.kind)] += d.pages;
+  for (const auto& [slot, per_kind] : pages) {
+    const Plane& plane = planes_[slot];
+    std::uint64_t blocks_needed = 0;
+    for (std::size_t kind = 0; kind < per_kind.size(); ++kind) {
+      const std::uint32_t open = plane.open[kind];
+      const std::uint64_t room = open == kNoBlock ? 0 : pages_per_block_ - blocks_[slot * blocks_per_plane_ + open].programmed;
+      if (per_kind[kind] > room) blocks_needed += (per_kind[kind] - room + pages_per_block_ - 1) / pages_per_block_;
+    }
+    std::uint64_t free_blocks = 0;
+    for (const auto& [wear, ids] : plane.free_by_wear) free_blocks += ids.size();
+    if (blocks_needed > free_blocks) return slot;
+  }
+  return std::nullopt;
+}
+
 bool KvBlockAllocator::refresh(std::uint64_t slot, std::uint32_t id) {
   const KvKind kind = block(slot, id).kind;
   const std::uint32_t target = take_free_block(slot, kind);

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "common/strong_id.h"
@@ -17,6 +18,13 @@ struct KvPageAddress {
   std::uint64_t slot;
   BlockId block;
   PageId page;
+};
+
+/// Pages a batch of appends will need on one plane slot for one kind.
+struct KvPageDemand {
+  std::uint64_t slot;
+  KvKind kind;
+  std::uint64_t pages;
 };
 
 struct KvWear {
@@ -52,6 +60,10 @@ class KvBlockAllocator {
   /// Allocating a block that was used before counts an erase (P/E + 1). Throws
   /// std::length_error("plane slot N has no free block ...") when the plane is full.
   KvPageAddress allocate(std::uint64_t slot, KvKind kind);
+
+  /// The first plane slot on which allocate() could not serve `demand` now (open blocks' free pages,
+  /// then free blocks, shared by K and V), or nothing when all of it fits. Changes nothing.
+  std::optional<std::uint64_t> first_short_slot(const std::vector<KvPageDemand>& demand) const;
 
   /// Every programmed page is read once per decode token (logit reads K, attend reads V):
   /// adds to every block in use its number of programmed pages. O(blocks in use). A block whose

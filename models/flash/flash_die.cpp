@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 #include "common/sim_time.h"
+#include "ifc/kv_kernel.h"
 
 namespace kvnand {
 namespace {
@@ -187,6 +189,7 @@ bool FlashDie::ifc_compute(NandOperation& op, const sc_core::sc_time& at) {
     op.compute_start = result.start;
     op.ready_at = result.end;
     op.program_stall = result.program_stall;
+    if (op.kernel_data != nullptr) compute_values(op);
   } catch (const std::invalid_argument& e) {
     op.error = std::string(name()) + ": " + e.what();
     return false;
@@ -208,8 +211,42 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
     op.error = msg.str();
     return false;
   }
+  if (op.kv_program != nullptr) {
+    const KvProgramData& data = *op.kv_program;
+    const FlashGeometry& g = spec_.geometry;
+    if (data.block.value() >= g.blocks_per_plane || data.page.value() >= g.pages_per_block ||
+        data.bytes.size() != op.program_bytes || data.offset + data.bytes.size() > g.page_data_bytes) {
+      std::ostringstream msg;
+      msg << name() << ": KV program of " << data.bytes.size() << " bytes at offset " << data.offset << " of block "
+          << data.block.value() << " page " << data.page.value() << " (command: " << op.program_bytes
+          << " bytes); the die has " << g.blocks_per_plane << " blocks of " << g.pages_per_block << " pages of "
+          << g.page_data_bytes << " bytes";
+      op.error = msg.str();
+      return false;
+    }
+    pages_.program_part(op.plane, data.block, data.page, data.offset, data.bytes.data(), op.program_bytes);
+  }
   op.ready_at = ifc_->program(op.plane, std::max(at, array_free_at_), op.program_bytes);
   return true;
+}
+
+void FlashDie::compute_values(NandOperation& op) {
+  KvKernelData& data = *op.kernel_data;
+  const FlashGeometry& g = spec_.geometry;
+  for (const KvPageRef& ref : data.pages) {
+    const bool on_die = ref.plane.value() < g.planes_per_die && ref.block.value() < g.blocks_per_plane &&
+                        ref.page.value() < g.pages_per_block;
+    if (!on_die || !pages_.is_programmed(ref.plane, ref.block, ref.page))
+      throw std::invalid_argument("KV kernel reads plane " + std::to_string(ref.plane.value()) + " block " +
+                                  std::to_string(ref.block.value()) + " page " + std::to_string(ref.page.value()) +
+                                  ", which holds no programmed page");
+    if (op.stream.pages_per_plane[ref.plane.value()] == 0)
+      throw std::invalid_argument("KV kernel data names plane " + std::to_string(ref.plane.value()) +
+                                  ", which the command does not use");
+  }
+  run_kv_kernel(op.stream.kernel, data, g.page_data_bytes, [this](const KvPageRef& ref, std::uint8_t* out) {
+    pages_.read(ref.plane, ref.block, ref.page, out);
+  });
 }
 
 }  // namespace kvnand

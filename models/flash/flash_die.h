@@ -69,6 +69,9 @@ class FlashDie : public sc_core::sc_module {
   bool erase(NandOperation& op, const sc_core::sc_time& at);
   bool ifc_compute(NandOperation& op, const sc_core::sc_time& at);
   bool ifc_program(NandOperation& op, const sc_core::sc_time& at);
+  /// The values of a logit / attend kernel from the stored pages; throws std::invalid_argument
+  /// for a page that is not on the die, not programmed, or on a plane the command does not use.
+  void compute_values(NandOperation& op);
 
   bool check_idle(NandOperation& op, const sc_core::sc_time& at);
   bool check_address(NandOperation& op, PlaneMask planes, PageId page);

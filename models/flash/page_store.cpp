@@ -33,6 +33,14 @@ void PageStore::program(PlaneId plane, BlockId block, PageId page, const std::ui
     data_[page_key(plane, block, page)].assign(data, data + geometry_.page_data_bytes);
 }
 
+void PageStore::program_part(PlaneId plane, BlockId block, PageId page, std::uint32_t offset,
+                             const std::uint8_t* data, std::uint32_t length) {
+  std::vector<std::uint8_t> bytes(geometry_.page_data_bytes);
+  read(plane, block, page, bytes.data());
+  for (std::uint32_t i = 0; i < length; ++i) bytes[offset + i] &= data[i];
+  program(plane, block, page, bytes.data());
+}
+
 void PageStore::read(PlaneId plane, BlockId block, PageId page, std::uint8_t* out) const {
   const auto stored = data_.find(page_key(plane, block, page));
   if (stored != data_.end()) {

@@ -23,6 +23,10 @@ class PageStore {
   bool is_programmed(PlaneId plane, BlockId block, PageId page) const;
   /// Marks the page programmed and keeps `data` (page_data_bytes) unless it is null.
   void program(PlaneId plane, BlockId block, PageId page, const std::uint8_t* data);
+  /// Programs `length` bytes at `offset` of the page (a partial-page program): programming only
+  /// clears bits, so the bytes are ANDed into the page (erased bytes read 0xFF before).
+  void program_part(PlaneId plane, BlockId block, PageId page, std::uint32_t offset, const std::uint8_t* data,
+                    std::uint32_t length);
   /// Copies the page's bytes (page_data_bytes) into `out`.
   void read(PlaneId plane, BlockId block, PageId page, std::uint8_t* out) const;
   void erase(PlaneId plane, BlockId block);

@@ -4,6 +4,7 @@
 #include "dataflow/kv_block_allocator.h"
 #include "dataflow/kv_mapping.h"
 
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -165,6 +166,22 @@ TEST(KvBlockAllocator, KAndVUseSeparateBlocksFilledInPageOrder) {
   // Slot 1 is unaffected.
   EXPECT_EQ(alloc.allocate(1, KvKind::V).page.value(), 0u);
   EXPECT_THROW(alloc.allocate(2, KvKind::K), std::out_of_range);
+}
+
+TEST(KvBlockAllocator, FirstShortSlotCountsOpenPagesThenFreeBlocksSharedByKAndV) {
+  KvBlockAllocator alloc({1, 0}, 4, 3, 0, 42);  // slot 0: 3 free blocks of 3 pages; slot 1: 4
+  EXPECT_FALSE(alloc.first_short_slot({}).has_value());
+  // 9 K pages need all 3 free blocks of slot 0; one V page more needs a fourth.
+  EXPECT_FALSE(alloc.first_short_slot({{0, KvKind::K, 9}}).has_value());
+  EXPECT_EQ(alloc.first_short_slot({{0, KvKind::K, 9}, {0, KvKind::V, 1}}), std::optional<std::uint64_t>(0));
+  EXPECT_EQ(alloc.first_short_slot({{1, KvKind::K, 6}, {1, KvKind::V, 7}}), std::optional<std::uint64_t>(1));
+  alloc.allocate(0, KvKind::K);  // opens a K block with 2 pages left, 2 free blocks remain
+  EXPECT_FALSE(alloc.first_short_slot({{0, KvKind::K, 2}, {0, KvKind::V, 6}}).has_value());
+  EXPECT_EQ(alloc.first_short_slot({{0, KvKind::K, 3}, {0, KvKind::V, 6}}), std::optional<std::uint64_t>(0));
+  // Demands of one slot and kind add up; nothing changed by asking.
+  EXPECT_EQ(alloc.first_short_slot({{0, KvKind::V, 4}, {0, KvKind::V, 3}}), std::optional<std::uint64_t>(0));
+  EXPECT_EQ(alloc.pages_in_use(0), 1u);
+  EXPECT_THROW(alloc.first_short_slot({{2, KvKind::K, 1}}), std::out_of_range);
 }
 
 TEST(KvBlockAllocator, NeverUsesWeightBlocks) {

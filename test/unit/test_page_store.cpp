@@ -154,4 +154,25 @@ TEST_F(PageStoreTest, ErasedBlockCanBeProgrammedAgain) {
 }
 
 }  // namespace
+TEST_F(PageStoreTest, PartialProgramsOnlyClearBitsAndCombine) {
+  const Bytes first = {0x12, 0x34};
+  const Bytes second = {0x56, 0x78, 0x9A};
+  store.program_part(PlaneId(1), BlockId(2), PageId(65), 0, first.data(), 2);
+  Bytes expected(geometry.page_data_bytes, 0xFF);
+  expected[0] = 0x12;
+  expected[1] = 0x34;
+  EXPECT_EQ(read(1, 2, 65), expected);
+  EXPECT_TRUE(store.is_programmed(PlaneId(1), BlockId(2), PageId(65)));
+  store.program_part(PlaneId(1), BlockId(2), PageId(65), 5, second.data(), 3);
+  expected[5] = 0x56;
+  expected[6] = 0x78;
+  expected[7] = 0x9A;
+  EXPECT_EQ(read(1, 2, 65), expected);
+  // Programming over programmed bytes can only clear bits: 0x12 & 0xF0 = 0x10.
+  const Bytes over = {0xF0};
+  store.program_part(PlaneId(1), BlockId(2), PageId(65), 0, over.data(), 1);
+  expected[0] = 0x10;
+  EXPECT_EQ(read(1, 2, 65), expected);
+}
+
 }  // namespace kvnand

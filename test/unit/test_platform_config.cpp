@@ -232,4 +232,44 @@ TEST(PlatformConfig, MissingRequiredKeys) {
 }
 
 }  // namespace
+// ---- the C-ABI's session section ---------------------------------------------------------
+
+TEST(PlatformConfig, TinyCapiHasASessionWithDefaults) {
+  const PlatformConfig p = load_platform(kPlatforms + "/tiny-capi.json");
+  ASSERT_TRUE(p.session.has_value());
+  EXPECT_EQ(p.session->model, "tiny-gqa");
+  EXPECT_EQ(p.session->context_tokens, 0u);
+  EXPECT_EQ(p.session->precision, Precision::Bf16);
+  EXPECT_EQ(p.session->accounting, Accounting::Faithful);
+  EXPECT_EQ(p.session->element, ElementType::Bf16);
+  EXPECT_TRUE(p.session->functional);
+  EXPECT_FALSE(load(tiny()).session.has_value());
+}
+
+TEST(PlatformConfig, SessionByOverridesAlone) {
+  const PlatformConfig p = load(tiny(), sets({"session.model=tiny-mha", "session.element=fp16",
+                                              "session.context_tokens=100", "session.functional=false"}));
+  ASSERT_TRUE(p.session.has_value());
+  EXPECT_EQ(p.session->model, "tiny-mha");
+  EXPECT_EQ(p.session->element, ElementType::Fp16);
+  EXPECT_EQ(p.session->context_tokens, 100u);
+  EXPECT_FALSE(p.session->functional);
+}
+
+TEST(PlatformConfig, SessionErrorsNameTheKey) {
+  json t = tiny();
+  t["session"] = json::object();
+  EXPECT_EQ(load_error(t), "t.json: session.model: missing; give a workload name such as tiny-gqa, or a model file");
+  t["session"] = {{"model", "tiny-gqa"}, {"element", "fp32"}};
+  EXPECT_NE(load_error(t).find("session.element"), std::string::npos);
+  t["session"] = {{"model", "tiny-gqa"}, {"precision", "w8a8"}};
+  EXPECT_EQ(load_error(t),
+            "t.json: session.functional: true needs 16-bit K/V and activations; precision \"w8a8\" stores 8-bit K/V "
+            "(set session.functional to false for timing only, or precision to bf16 or w4a16)");
+  t["session"]["functional"] = false;
+  EXPECT_EQ(load(t).session->precision, Precision::W8A8);
+  t["session"]["colour"] = "blue";
+  EXPECT_NE(load_error(t).find("session.colour: unknown key"), std::string::npos);
+}
+
 }  // namespace kvnand
