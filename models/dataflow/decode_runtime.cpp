@@ -50,21 +50,26 @@ DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, con
 void DecodeRuntime::run() {
   result_.decode_start = sc_core::sc_time_stamp();
   for (std::uint64_t token = 0; token < plan_.options().decode_tokens; ++token) {
-    const sc_core::sc_time start = sc_core::sc_time_stamp();
-    breakdown_.begin_token(start);
-    const bool completed = decode_token(token);
-    programs_in_flight_.wait();
-    if (!completed) {
+    if (!run_token(token)) {
       result_.interrupted = true;
       break;
     }
-    breakdown_.end_token(sc_core::sc_time_stamp());
-    result_.token_latency.push_back(sc_core::sc_time_stamp() - start);
-    plan_.allocator().record_token_reads();
   }
   result_.decode_end = sc_core::sc_time_stamp();
   result_.finished = !result_.interrupted;
   if (on_finished_) on_finished_();
+}
+
+bool DecodeRuntime::run_token(std::uint64_t token) {
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  breakdown_.begin_token(start);
+  const bool completed = decode_token(token);
+  programs_in_flight_.wait();
+  if (!completed) return false;
+  breakdown_.end_token(sc_core::sc_time_stamp());
+  result_.token_latency.push_back(sc_core::sc_time_stamp() - start);
+  plan_.allocator().record_token_reads();
+  return true;
 }
 
 bool DecodeRuntime::decode_token(std::uint64_t token) {

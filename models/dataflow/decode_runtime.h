@@ -108,6 +108,8 @@ class DecodeRuntime : public sc_core::sc_module {
   void run();
   /// False when interrupted.
   bool decode_token(std::uint64_t token);
+  /// decode_token with its bookkeeping: token latency, breakdown, KV block reads. False when interrupted.
+  bool run_token(std::uint64_t token);
   void attention_discrete(std::uint32_t layer);
   void attention_compact(std::uint32_t layer);
   void attend_head_group(std::uint32_t layer, std::uint32_t group);

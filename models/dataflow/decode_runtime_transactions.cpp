@@ -37,13 +37,7 @@ TransactionWork DecodeRuntime::decode_step() {
   check_kv_room(streams);
   const std::uint64_t reads_before = page_reads_;
   const std::uint64_t programs_before = programs_issued_;
-  const sc_core::sc_time start = sc_core::sc_time_stamp();
-  breakdown_.begin_token(start);
-  decode_token(tokens_decoded_++);
-  programs_in_flight_.wait();
-  breakdown_.end_token(sc_core::sc_time_stamp());
-  result_.token_latency.push_back(sc_core::sc_time_stamp() - start);
-  plan_.allocator().record_token_reads();
+  run_token(tokens_decoded_++);
   return TransactionWork{page_reads_ - reads_before, programs_issued_ - programs_before};
 }
 

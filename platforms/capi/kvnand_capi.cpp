@@ -40,6 +40,29 @@ kvnand_status fail(kvnand_sim& sim, kvnand_status status, const std::string& mes
   return status;
 }
 
+/// The status and message of the exception being handled (call inside a catch block).
+kvnand_status status_of_current_exception(std::string& message) {
+  try {
+    throw;
+  } catch (const CapiError& e) {
+    message = e.what();
+    return e.status();
+  } catch (const kvnand::config::ConfigError& e) {
+    message = e.what();
+    return KVNAND_E_CONFIG;
+  } catch (const sc_core::sc_report& e) {
+    message = std::string("SystemC: ") + e.what();
+    return KVNAND_E_SIMULATION;
+  } catch (const std::bad_alloc&) {
+    message = "out of host memory";
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "unknown exception";
+  }
+  return KVNAND_E_INTERNAL;
+}
+
 /// Runs `body` on a usable simulator, turning every exception into a status.
 template <typename Body>
 kvnand_status guarded(kvnand_sim* sim, Body&& body) {
@@ -49,16 +72,10 @@ kvnand_status guarded(kvnand_sim* sim, Body&& body) {
     return fail(*sim, KVNAND_E_STOPPED, "the simulator stopped after an error (" + sim->stopped + "); destroy it");
   try {
     return body(*sim->session);
-  } catch (const CapiError& e) {
-    return fail(*sim, e.status(), e.what());
-  } catch (const sc_core::sc_report& e) {
-    return fail(*sim, KVNAND_E_SIMULATION, std::string("SystemC: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    return fail(*sim, KVNAND_E_INTERNAL, "out of host memory");
-  } catch (const std::exception& e) {
-    return fail(*sim, KVNAND_E_INTERNAL, e.what());
   } catch (...) {
-    return fail(*sim, KVNAND_E_INTERNAL, "unknown exception");
+    std::string message;
+    const kvnand_status status = status_of_current_exception(message);
+    return fail(*sim, status, message);
   }
 }
 
@@ -119,24 +136,8 @@ kvnand_status create(const char* source, const char* const* overrides, std::size
     sim.session = std::make_unique<kvnand::CapiSession>("kvnand", std::move(config), model, model_file);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     return KVNAND_OK;
-  } catch (const CapiError& e) {
-    status = e.status();
-    sim.last_error = e.what();
-  } catch (const kvnand::config::ConfigError& e) {
-    status = KVNAND_E_CONFIG;
-    sim.last_error = e.what();
-  } catch (const sc_core::sc_report& e) {
-    status = KVNAND_E_SIMULATION;
-    sim.last_error = std::string("SystemC: ") + e.what();
-  } catch (const std::bad_alloc&) {
-    status = KVNAND_E_INTERNAL;
-    sim.last_error = "out of host memory";
-  } catch (const std::exception& e) {
-    status = KVNAND_E_INTERNAL;
-    sim.last_error = e.what();
   } catch (...) {
-    status = KVNAND_E_INTERNAL;
-    sim.last_error = "unknown exception";
+    status = status_of_current_exception(sim.last_error);
   }
   sim.session.reset();
   sim.stopped = "kvnand_create failed: " + sim.last_error;
