@@ -9,9 +9,9 @@ DecodeSystem::DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& c
                            std::function<bool()> interrupted, RuntimeDriver driver)
     : sc_module(name) {
   flash_ = std::make_unique<FlashPlatform>("flash", config, observer);
-  npu_ = std::make_unique<Npu>("npu", *config.npu);
+  npu_ = std::make_unique<Npu>("npu", *config.npu, observer);
   runtime_ = std::make_unique<DecodeRuntime>("runtime", plan, config.flash.geometry, *config.ifc,
-                                             std::move(on_finished), std::move(interrupted), driver);
+                                             std::move(on_finished), std::move(interrupted), driver, observer);
   runtime_->flash_socket.bind(flash_->host_socket());
   runtime_->npu_socket.bind(npu_->socket);
 }

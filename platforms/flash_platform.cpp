@@ -8,7 +8,8 @@ FlashPlatform::FlashPlatform(sc_core::sc_module_name name, const PlatformConfig&
                              ActivityObserver* observer)
     : sc_module(name), config_(config) {
   const ChannelSpec& ch = config.channels;
-  controller_ = std::make_unique<FlashController>("controller", config.controller, ch, config.flash.geometry);
+  controller_ = std::make_unique<FlashController>("controller", config.controller, ch, config.flash.geometry,
+                                                  observer);
   for (std::uint32_t c = 0; c < ch.count; ++c) {
     const ChannelId channel(c);
     channels_.push_back(std::make_unique<FlashChannel>(("channel" + std::to_string(c)).c_str(), ch, config.flash,

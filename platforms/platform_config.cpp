@@ -22,6 +22,7 @@ PlatformConfig read_platform(config::Document document, const std::string& origi
     platform.dataflow = parse_dataflow_spec(root.object("dataflow"), platform.channels.total_dies());
   }
   if (root.has("session")) platform.session = parse_session_spec(root.object("session"));
+  if (root.has("trace")) platform.trace = parse_trace_spec(root.object("trace"));
   root.finish();
   platform.resolved = document.resolved();
   return platform;

@@ -15,6 +15,7 @@
 #include "ifc/ifc_spec.h"
 #include "npu/npu_spec.h"
 #include "platforms/session_spec.h"
+#include "traces/trace_spec.h"
 
 namespace kvnand {
 
@@ -29,6 +30,8 @@ struct PlatformConfig {
   std::optional<DataflowSpec> dataflow;
   /// What a C-ABI simulator runs (kvnand-sim takes these from its options instead).
   std::optional<SessionSpec> session;
+  /// Trace files to write (kvnand-sim's options add to and override these).
+  TraceSpec trace;
   /// Where the platform came from (file name or origin), for messages.
   std::string origin;
   /// The config as used (defaults filled in, sub-files inlined), for reports.

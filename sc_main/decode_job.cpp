@@ -7,9 +7,11 @@
 #include <stdexcept>
 
 #include "host_usage.h"
+#include "job_traces.h"
 #include "output_files.h"
 #include "platforms/decode_report.h"
 #include "platforms/decode_system.h"
+#include "platforms/trace_setup.h"
 
 namespace kvnand {
 namespace {
@@ -63,20 +65,30 @@ int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atom
     return kExitOutOfMemory;
   }
 
+  std::unique_ptr<TraceOutputs> traces;
+  try {
+    traces = open_traces(merged_trace_spec(config.trace, options.trace), trace_layout(config, plan.get()));
+  } catch (const std::exception& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return kExitBadInput;
+  }
   std::unique_ptr<DecodeSystem> system;
   try {
     system = std::make_unique<DecodeSystem>(
-        "kvnand", config, *plan, nullptr, [] { sc_core::sc_stop(); },
+        "kvnand", config, *plan, traces ? traces->observer() : nullptr, [] { sc_core::sc_stop(); },
         [&interrupt_flag] { return interrupt_flag != 0; });
     sc_core::sc_start();
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: simulation failed at " << sc_core::sc_time_stamp() << ": " << e.what() << "\n";
+    close_traces(traces.get(), options.quiet);
     return kExitSimulationFailed;
   }
+  const bool traces_written = close_traces(traces.get(), options.quiet);
   const DecodeResult& result = system->runtime().result();
   if (result.interrupted) {
     std::cerr << "kvnand-sim: interrupted at simulated time " << sc_core::sc_time_stamp() << " after "
-              << result.token_latency.size() << " tokens; no report written\n";
+              << result.token_latency.size() << " tokens; no report written"
+              << (traces ? ", traces closed at that time" : "") << "\n";
     return kExitInterrupted;
   }
   if (!result.finished) {
@@ -87,7 +99,7 @@ int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atom
   const nlohmann::json report = decode_report(*system, config, *plan, run, HostMeasurements{wall_s, peak_rss_MiB()});
   if (!write_report(options.out_dir, report)) return kExitSimulationFailed;
   if (!options.quiet) std::cout << decode_summary(report) << "  report          " << options.out_dir << "/report.json\n";
-  return kExitOk;
+  return traces_written ? kExitOk : kExitSimulationFailed;
 }
 
 }  // namespace kvnand

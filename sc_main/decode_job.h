@@ -8,6 +8,7 @@
 #include "common/config_reader.h"
 #include "dataflow/decode_plan.h"
 #include "exit_status.h"
+#include "traces/trace_spec.h"
 
 namespace kvnand {
 
@@ -19,6 +20,8 @@ struct DecodeJobOptions {
   std::string workloads_dir;
   DecodeOptions decode;
   std::string out_dir;
+  /// Trace files from the command line (merged over the platform's "trace" section).
+  TraceSpec trace;
   bool quiet = false;
 };
 

@@ -7,28 +7,19 @@
 
 #include "host_usage.h"
 #include "output_files.h"
+#include "job_traces.h"
 #include "platforms/flash_platform.h"
-#include "wave_recorder.h"
+#include "platforms/trace_setup.h"
 
 namespace kvnand {
 namespace {
 
 /// Everything one simulation elaborates, owned together.
 struct FlashBench {
-  std::unique_ptr<WaveRecorder> wave;
+  std::unique_ptr<TraceOutputs> traces;
   std::unique_ptr<FlashPlatform> platform;
   std::unique_ptr<FlashTraffic> traffic;
 };
-
-void close_wave(FlashBench& bench) {
-  if (!bench.wave) return;
-  try {
-    bench.wave->close(sc_core::sc_time_stamp());
-  } catch (const std::exception& e) {
-    std::cerr << "kvnand-sim: " << e.what() << "\n";
-  }
-  bench.wave.reset();
-}
 
 }  // namespace
 
@@ -44,8 +35,7 @@ int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic
   FlashBench bench;
   try {
     make_directories(options.out_dir);
-    if (!options.vcd_file.empty())
-      bench.wave = std::make_unique<WaveRecorder>(options.vcd_file, config.channels, config.flash.geometry);
+    bench.traces = open_traces(merged_trace_spec(config.trace, options.trace), trace_layout(config, nullptr));
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: " << e.what() << "\n";
     return kExitBadInput;
@@ -53,25 +43,26 @@ int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic
 
   const auto started = std::chrono::steady_clock::now();
   try {
-    bench.platform = std::make_unique<FlashPlatform>("platform", config, bench.wave.get());
+    bench.platform =
+        std::make_unique<FlashPlatform>("platform", config, bench.traces ? bench.traces->observer() : nullptr);
     FlashPattern pattern(options.run.pattern, config.channels, config.flash.geometry);
     bench.traffic = std::make_unique<FlashTraffic>("host", std::move(pattern), options.run.requests,
                                                    options.run.queue_depth, [&interrupt_flag] { return interrupt_flag != 0; });
     bench.traffic->socket.bind(bench.platform->host_socket());
     sc_core::sc_start();
   } catch (const std::exception& e) {
-    close_wave(bench);
     std::cerr << "kvnand-sim: simulation failed at " << sc_core::sc_time_stamp() << ": " << e.what() << "\n";
+    close_traces(bench.traces.get(), options.quiet);
     return kExitSimulationFailed;
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const TrafficResult& result = bench.traffic->result();
-  close_wave(bench);
+  const bool traces_written = close_traces(bench.traces.get(), options.quiet);
   if (result.interrupted) {
     std::cerr << "kvnand-sim: interrupted at simulated time " << sc_core::sc_time_stamp() << " after "
               << result.completed << " requests; no report written"
-              << (options.vcd_file.empty() ? "" : ", waveform closed at that time") << "\n";
+              << (bench.traces ? ", traces closed at that time" : "") << "\n";
     return kExitInterrupted;
   }
   if (!result.error.empty()) {
@@ -88,7 +79,7 @@ int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic
     return kExitSimulationFailed;
   }
   if (!options.quiet) std::cout << flash_summary(report) << "  report          " << options.out_dir << "/report.json\n";
-  return kExitOk;
+  return traces_written ? kExitOk : kExitSimulationFailed;
 }
 
 }  // namespace kvnand

@@ -8,6 +8,7 @@
 #include "common/config_reader.h"
 #include "exit_status.h"
 #include "platforms/flash_report.h"
+#include "traces/trace_spec.h"
 
 namespace kvnand {
 
@@ -16,7 +17,8 @@ struct FlashJobOptions {
   std::vector<config::Override> overrides;
   FlashRunInfo run;
   std::string out_dir;
-  std::string vcd_file;  ///< empty: no waveform
+  /// Trace files from the command line (merged over the platform's "trace" section).
+  TraceSpec trace;
   bool quiet = false;
 };
 

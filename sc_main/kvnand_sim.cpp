@@ -32,6 +32,8 @@ int sc_main(int argc, char* argv[]) {
   std::string precision = "bf16";
   std::string accounting = "faithful";
   std::vector<std::string> overrides;
+  kvnand::TraceSpec trace;
+  std::string vcd_window;
 
   CLI::App app{"kvnand-sim " KVNAND_VERSION ": SystemC/TLM model of KVNAND in-flash LLM inference"};
   app.set_version_flag("--version", KVNAND_VERSION);
@@ -68,12 +70,25 @@ int sc_main(int argc, char* argv[]) {
       ->capture_default_str();
   app.add_option("--seed", options.run.pattern.seed, "seed of the random patterns")->capture_default_str();
   app.add_option("--out", options.out_dir, "output folder (report.json)")->required();
-  app.add_option("--vcd", options.vcd_file, "write a VCD waveform of channels, dies and planes");
+  app.add_option("--vcd", trace.wave.vcd_file,
+                 "write a VCD waveform (with a GTKWave save file and filters beside it; docs/waveforms.md)");
+  app.add_option("--vcd-window", vcd_window, "record the VCD only in START:END of simulated time, e.g. 10us:2.5ms");
+  app.add_option("--vcd-scope", trace.wave.scopes,
+                 "record only these scopes (glob patterns, repeatable or comma-separated), e.g. flash.channel0,npu")
+      ->delimiter(',');
+  app.add_flag("--vcd-planes", trace.wave.plane_detail, "add per-plane state, ECC and PE signals to the VCD");
+  app.add_option("--timeline", trace.timeline_file, "write a Chrome/Perfetto trace-event JSON timeline");
+  app.add_option("--commands", trace.commands_file, "write a CSV of every flash command");
   app.add_flag("--quiet", options.quiet, "print nothing on success");
   try {
     app.parse(argc, argv);
     options.run.pattern.kind = *kvnand::pattern_from_name(pattern);
     for (const std::string& text : overrides) options.overrides.push_back(kvnand::config::parse_override(text));
+    if (!vcd_window.empty()) trace.wave.window = kvnand::parse_time_window(vcd_window);
+    for (const std::string& scope : trace.wave.scopes) kvnand::check_scope_pattern(scope);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "kvnand-sim: --vcd-window / --vcd-scope: " << e.what() << "\n";
+    return kvnand::kExitBadInput;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "kvnand-sim: " << e.what() << "\nRun with --help for usage.\n";
@@ -97,11 +112,9 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  options.trace = trace;
+  decode.trace = trace;
   if (workload == "decode") {
-    if (!options.vcd_file.empty()) {
-      std::cerr << "kvnand-sim: --vcd is available for --workload flash only so far\n";
-      return kvnand::kExitBadInput;
-    }
     decode.platform_file = options.platform_file;
     decode.overrides = options.overrides;
     decode.out_dir = options.out_dir;

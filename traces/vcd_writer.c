@@ -1,6 +1,6 @@
 /* VCD writer. Declarations are collected in memory because the header ($date ... $timescale)
- * must precede them; after kv_vcd_end_definitions() every change is formatted by hand into one
- * small line and handed to a large stdio buffer, so the hot path costs one fwrite. */
+ * must precede them; after kv_vcd_end_definitions() every change is formatted by hand straight
+ * into a large output buffer that reaches the file in big writes, so the hot path makes no call. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r, XSI strerror_r */
 
 #include "vcd_writer.h"
@@ -15,7 +15,7 @@
 #include <time.h>
 
 enum {
-  kFileBufferBytes = 1 << 20, /* large enough that fwrite rarely reaches the kernel */
+  kOutBufferBytes = 1 << 20, /* large enough that writes rarely reach the kernel */
   kErrorBytes = 256,
   kIdFirstChar = 33,   /* '!': identifier codes use printable ASCII 33..126 */
   kIdRadix = 94,
@@ -42,7 +42,8 @@ typedef struct {
 
 struct kv_vcd_writer {
   FILE* file;
-  char* file_buffer; /* given to setvbuf, so freed only after fclose */
+  char* out; /* output not yet handed to the file: out_len of kOutBufferBytes */
+  size_t out_len;
   char* decls;       /* $scope/$var/$upscope text, written by end_definitions */
   size_t decls_len, decls_cap;
   vcd_var* vars;
@@ -83,12 +84,35 @@ static const char* describe_errno(int e, char* buf, size_t len) {
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-static int put(kv_vcd_writer* w, const char* s, size_t n) {
+static int write_out(kv_vcd_writer* w, const char* s, size_t n) {
   if (w->io_failed) return -1; /* keep the first error message */
   if (fwrite(s, 1, n, w->file) != n) {
     char buf[kErrorBytes];
     w->io_failed = 1;
     return fail(w, "write failed: %s", describe_errno(errno, buf, sizeof buf));
+  }
+  return 0;
+}
+
+/* Hands the buffered output to the file. */
+static int drain(kv_vcd_writer* w) {
+  const int rc = w->out_len > 0 ? write_out(w, w->out, w->out_len) : (w->io_failed ? -1 : 0);
+  w->out_len = 0;
+  return rc;
+}
+
+/* Room for n more bytes in the output buffer (n <= kOutBufferBytes). */
+static int reserve(kv_vcd_writer* w, size_t n) {
+  return kOutBufferBytes - w->out_len >= n ? (w->io_failed ? -1 : 0) : drain(w);
+}
+
+static int put(kv_vcd_writer* w, const char* s, size_t n) {
+  if (n > kOutBufferBytes) {
+    if (drain(w) != 0 || write_out(w, s, n) != 0) return -1;
+  } else {
+    if (reserve(w, n) != 0) return -1;
+    memcpy(w->out + w->out_len, s, n);
+    w->out_len += n;
   }
   w->bytes += n;
   return 0;
@@ -236,7 +260,7 @@ kv_vcd_writer* kv_vcd_open(const char* path, const char* timescale, char* err, s
     return NULL;
   }
   kv_vcd_writer* w = calloc(1, sizeof *w);
-  char* buffer = malloc(kFileBufferBytes);
+  char* buffer = malloc(kOutBufferBytes);
   if (w == NULL || buffer == NULL) {
     free(w);
     free(buffer);
@@ -251,9 +275,7 @@ kv_vcd_writer* kv_vcd_open(const char* path, const char* timescale, char* err, s
     free(buffer);
     return NULL;
   }
-  /* If setvbuf fails the stream keeps its default buffer: slower, still correct. */
-  w->file_buffer = buffer;
-  (void)setvbuf(w->file, buffer, _IOFBF, kFileBufferBytes);
+  w->out = buffer;
   memcpy(w->timescale, ts, sizeof ts);
   return w;
 }
@@ -325,17 +347,22 @@ static void format_date(char* out, size_t len) {
     snprintf(out, len, "unknown");
 }
 
-int kv_vcd_end_definitions(kv_vcd_writer* w) {
+int kv_vcd_end_definitions(kv_vcd_writer* w) { return kv_vcd_end_definitions_at(w, 0); }
+
+int kv_vcd_end_definitions_at(kv_vcd_writer* w, uint64_t start_time) {
   if (w == NULL || check_declaring(w, "kv_vcd_end_definitions") != 0) return -1;
   while (w->depth > 0)
     if (kv_vcd_pop_scope(w) != 0) return -1;
   w->defined = 1;
+  w->last_time = w->written_time = start_time;
   char date[kDateBytes];
   format_date(date, sizeof date);
+  char start[kU64DecimalMax + 1];
+  *format_decimal(start, start_time) = '\0';
   int rc = put_strs(w, "$date ", date, " $end\n$version ", kVersion, " $end\n$timescale ",
                     w->timescale, " $end\n", (const char*)NULL);
   if (rc == 0 && w->decls_len > 0) rc = put(w, w->decls, w->decls_len);
-  if (rc == 0) rc = put_strs(w, "$enddefinitions $end\n#0\n$dumpvars\n", (const char*)NULL);
+  if (rc == 0) rc = put_strs(w, "$enddefinitions $end\n#", start, "\n$dumpvars\n", (const char*)NULL);
   for (size_t i = 0; i < w->var_count && rc == 0; ++i) {
     char line[kChangeLineMax];
     rc = put(w, line, (size_t)(format_value(line, &w->vars[i], w->vars[i].value) - line));
@@ -359,7 +386,8 @@ int kv_vcd_change(kv_vcd_writer* w, uint64_t time, int var, uint64_t value) {
     return fail(w, "time %" PRIu64 " is before the previous time %" PRIu64, time, w->last_time);
   w->last_time = time;
   if (value == v->value) return 0;
-  char line[kChangeLineMax];
+  if (reserve(w, kChangeLineMax) != 0) return -1;
+  char* const line = w->out + w->out_len;
   char* p = line;
   if (time > w->written_time) {
     *p++ = '#';
@@ -367,7 +395,8 @@ int kv_vcd_change(kv_vcd_writer* w, uint64_t time, int var, uint64_t value) {
     *p++ = '\n';
   }
   p = format_value(p, v, value);
-  if (put(w, line, (size_t)(p - line)) != 0) return -1;
+  w->out_len += (size_t)(p - line);
+  w->bytes += (uint64_t)(p - line);
   w->written_time = time;
   v->value = value;
   return 0;
@@ -378,7 +407,7 @@ const char* kv_vcd_error(const kv_vcd_writer* w) { return w ? w->err : "null wri
 uint64_t kv_vcd_bytes_written(const kv_vcd_writer* w) { return w ? w->bytes : 0; }
 
 static void destroy(kv_vcd_writer* w) {
-  free(w->file_buffer);
+  free(w->out);
   free(w->decls);
   free(w->vars);
   free(w);
@@ -397,7 +426,7 @@ int kv_vcd_close(kv_vcd_writer* w, uint64_t end_time) {
     (void)put(w, line, (size_t)(p - line));
   }
   /* Buffered data reaches the disk only here, so flush and close errors count too. */
-  if (w->io_failed || fflush(w->file) != 0 || ferror(w->file)) failed = 1;
+  if (drain(w) != 0 || fflush(w->file) != 0 || ferror(w->file)) failed = 1;
   if (fclose(w->file) != 0) failed = 1;
   destroy(w);
   return failed ? -1 : 0;
@@ -405,6 +434,7 @@ int kv_vcd_close(kv_vcd_writer* w, uint64_t end_time) {
 
 void kv_vcd_abort(kv_vcd_writer* w) {
   if (w == NULL) return;
+  (void)drain(w); /* what was accepted stays, as a closed stream would keep it */
   (void)fclose(w->file);
   destroy(w);
 }

@@ -35,12 +35,17 @@ int kv_vcd_pop_scope(kv_vcd_writer* w);
  * Returns its handle (0, 1, 2, ... in declaration order) or -1. Initial value is 0. */
 int kv_vcd_add_var(kv_vcd_writer* w, const char* name, unsigned width_bits);
 
-/* Changes the value `var` shows at time 0 (in $dumpvars). Only before end_definitions. */
+/* Changes the value `var` shows at the start time (in $dumpvars). Only before end_definitions. */
 int kv_vcd_set_initial(kv_vcd_writer* w, int var, uint64_t value);
 
 /* Writes the header ($date, $version, $timescale, scopes, $enddefinitions) and the initial
  * values at #0 in $dumpvars. Scopes still open are closed. Declarations are rejected after. */
 int kv_vcd_end_definitions(kv_vcd_writer* w);
+
+/* As kv_vcd_end_definitions, but the initial values appear at `start_time` (`#start_time` then
+ * $dumpvars), for a waveform that covers a window of a longer run; later changes must not be
+ * before it. */
+int kv_vcd_end_definitions_at(kv_vcd_writer* w, uint64_t start_time);
 
 /* Records that `var` takes `value` at `time` (timescale units). `time` must be >= the time of
  * every earlier call; `value` must fit in the var's width. A value equal to the current one

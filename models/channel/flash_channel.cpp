@@ -9,15 +9,20 @@ namespace kvnand {
 namespace {
 constexpr double kJoulesPerPicojoule = 1e-12;
 
-BusActivity activity_of(const NandOperation& op) {
+/// The planes a sequence's array work (or its data) concerns.
+PlaneMask planes_of(const NandOperation& op) {
   switch (op.command) {
+    case NandCommand::CacheReadNext:
+    case NandCommand::CacheReadLast:
     case NandCommand::DataOut:
-    case NandCommand::IfcReadout: return BusActivity::DataOut;
-    case NandCommand::Program: return BusActivity::DataIn;
-    case NandCommand::IfcBroadcast:
-    case NandCommand::IfcCompute:
-    case NandCommand::IfcProgram: return op.bus_bytes > 0 ? BusActivity::DataIn : BusActivity::Command;
-    default: return BusActivity::Command;
+    case NandCommand::IfcProgram: return PlaneMask::single(op.plane);
+    case NandCommand::IfcCompute: {
+      PlaneMask used;
+      for (std::uint32_t p = 0; p < PlaneMask::kMaxPlanes; ++p)
+        if (op.stream.pages_per_plane[p] > 0) used.add(PlaneId(p));
+      return used;
+    }
+    default: return op.planes;
   }
 }
 }  // namespace
@@ -48,6 +53,7 @@ sc_core::sc_time FlashChannel::bus_time(const NandOperation& op) const {
       return (spec_.cmd_addr_cycle * static_cast<double>(spec_.program_cmd_addr_cycles) + page_transfer_) * planes;
     case NandCommand::Erase: return spec_.cmd_addr_cycle * (planes * spec_.erase_cmd_addr_cycles);
     case NandCommand::IfcBroadcast:
+    case NandCommand::IfcInput:
     case NandCommand::IfcProgram:
       return spec_.cmd_addr_cycle * static_cast<double>(spec_.program_cmd_addr_cycles) +
              transfer_time(op.bus_bytes, spec_.rate_GBps);
@@ -66,6 +72,7 @@ std::uint64_t FlashChannel::data_bytes(const NandOperation& op) const {
     case NandCommand::DataOut: return page_bytes_;
     case NandCommand::Program: return std::uint64_t{page_bytes_} * static_cast<std::uint64_t>(op.planes.count());
     case NandCommand::IfcBroadcast:
+    case NandCommand::IfcInput:
     case NandCommand::IfcCompute:
     case NandCommand::IfcReadout:
     case NandCommand::IfcProgram: return op.bus_bytes;
@@ -81,7 +88,8 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     return;
   }
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const sc_core::sc_time start = std::max(now + delay, free_at_);
+  const sc_core::sc_time issue = now + delay;
+  const sc_core::sc_time start = std::max(issue, free_at_);
   const sc_core::sc_time duration = bus_time(*op);
   const sc_core::sc_time end = start + duration;
   free_at_ = end;
@@ -90,12 +98,33 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   stats_.busy_time += duration;
   stats_.data_bytes += bytes;
   stats_.interface_energy_J += static_cast<double>(bytes) * interface_J_per_byte_;
-  if (observer_ != nullptr && duration > sc_core::SC_ZERO_TIME)
-    observer_->bus_busy(id_, op->die, activity_of(*op), start, end);
-
   sc_core::sc_time die_delay = end - now;
   (*die_sockets_[op->die.value()])->b_transport(trans, die_delay);
   delay = end - now;
+  if (observer_ != nullptr && trans.get_response_status() == tlm::TLM_OK_RESPONSE)
+    report(*op, issue, start, end, bytes);
+}
+
+void FlashChannel::report(const NandOperation& op, const sc_core::sc_time& issue, const sc_core::sc_time& start,
+                          const sc_core::sc_time& end, std::uint64_t bytes) const {
+  CommandRecord record;
+  record.command = op.command;
+  record.channel = id_;
+  record.die = op.die;
+  record.all_dies = op.command == NandCommand::IfcBroadcast;
+  record.planes = planes_of(op);
+  record.bus_bytes = bytes;
+  record.issue = issue;
+  record.bus_start = start;
+  record.bus_end = end;
+  record.array_start = op.array_start;
+  record.array_end = op.ready_at;
+  if (op.command == NandCommand::IfcCompute) {
+    record.kernel = op.stream.kernel;
+    for (std::uint32_t pages : op.stream.pages_per_plane) record.pages += pages;
+  }
+  record.tag = op.tag;
+  observer_->command(record);
 }
 
 }  // namespace kvnand

@@ -46,6 +46,9 @@ class FlashChannel : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   std::uint64_t data_bytes(const NandOperation& op) const;
+  /// Tells the observer about a sequence the die accepted.
+  void report(const NandOperation& op, const sc_core::sc_time& issue, const sc_core::sc_time& start,
+              const sc_core::sc_time& end, std::uint64_t bytes) const;
 
   ChannelSpec spec_;
   ChannelId id_;

@@ -350,6 +350,14 @@ std::string Node::text_or(const std::string& key, const std::string& dflt) {
   return use(key, v != nullptr ? v->get<std::string>() : dflt);
 }
 
+std::vector<std::string> Node::texts_or(const std::string& key, const std::vector<std::string>& dflt) {
+  const json* v = find(key);
+  if (v != nullptr &&
+      (!v->is_array() || std::any_of(v->begin(), v->end(), [](const json& item) { return !item.is_string(); })))
+    wrong(key, "an array of strings", *v);
+  return use(key, v != nullptr ? v->get<std::vector<std::string>>() : dflt);
+}
+
 std::string Node::choice_or(const std::string& key, const std::string& dflt,
                             const std::vector<std::string>& accepted) {
   const json* v = find(key);

@@ -89,6 +89,8 @@ class Node {
 
   bool boolean_or(const std::string& key, bool dflt);
   std::string text_or(const std::string& key, const std::string& dflt);
+  /// An array of strings ("expected an array of strings" otherwise).
+  std::vector<std::string> texts_or(const std::string& key, const std::vector<std::string>& dflt);
   std::string choice_or(const std::string& key, const std::string& dflt,
                         const std::vector<std::string>& accepted);
 

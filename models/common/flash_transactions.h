@@ -4,12 +4,14 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include <systemc>
 #include <tlm>
 
+#include "common/command_tag.h"
 #include "common/flash_address.h"
 #include "ifc/ifc_engine.h"
 #include "ifc/kv_data.h"
@@ -45,10 +47,14 @@ enum class NandCommand : std::uint8_t {
   Program,        ///< 80h-addr-data-11h per plane, last one 10h: channel -> register -> array (tPROG)
   Erase,          ///< 60h-addr-D1h per plane, last one D0h (tBERS)
   IfcBroadcast,   ///< input vector to every die on the channel (latched into their global buffers)
+  IfcInput,       ///< input bytes to one die (the compact variant's new K/V token into a plane's KV buffer)
   IfcCompute,     ///< a kernel over page streams on the die's planes (command + optional input data)
   IfcReadout,     ///< results from the die's global buffer -> channel
   IfcProgram,     ///< one (possibly partial) KV page programmed on a plane, data from the bus or the die's KV buffer
 };
+inline constexpr std::size_t kNandCommandCount = static_cast<std::size_t>(NandCommand::IfcProgram) + 1;
+/// "read", "cache_read_next", ..., "ifc_program" (the names the traces use).
+const char* to_string(NandCommand command);
 
 /// One bus sequence to one die. The die fills in `ready_at` (R/B# returning high) and `error`.
 class NandOperation : public tlm::tlm_extension<NandOperation> {
@@ -69,11 +75,15 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   std::uint64_t bus_bytes = 0;
   /// IfcProgram: page data bytes programmed on `plane`.
   std::uint32_t program_bytes = 0;
+  /// Which decode step, layer, head and phase the command serves (for traces).
+  CommandTag tag;
   /// IfcCompute / IfcProgram: functional data (null: timing only).
   KvKernelData* kernel_data = nullptr;
   const KvProgramData* kv_program = nullptr;
 
-  /// Response: when the die's array finishes this sequence's work (absolute simulated time).
+  /// Response: when the die's array starts and finishes this sequence's work (absolute simulated
+  /// times; equal when the sequence gives the array nothing to do).
+  sc_core::sc_time array_start;
   sc_core::sc_time ready_at;
   /// Response, CacheRead*: when the cache register holds the page for DataOut.
   sc_core::sc_time cache_ready_at;

@@ -8,6 +8,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "common/command_tag.h"
 #include "common/strong_id.h"
 #include "ifc/ifc_engine.h"
 #include "ifc/kv_data.h"
@@ -16,6 +17,7 @@ namespace kvnand {
 
 enum class IfcHostOp : std::uint8_t {
   Broadcast,  ///< input bytes once over a channel to all its dies; done when the bus phase ends
+  Input,      ///< input bytes to one die (a new K/V token into its KV buffer); done when the bus phase ends
   Compute,    ///< command (+ input bytes) to a die, the kernel, then output bytes read out; done after the readout
   Program,    ///< a KV page program on a plane; done when its data has crossed the bus (tPROG runs on)
 };
@@ -23,6 +25,8 @@ enum class IfcHostOp : std::uint8_t {
 class IfcRequest : public tlm::tlm_extension<IfcRequest> {
  public:
   IfcHostOp op = IfcHostOp::Compute;
+  /// What the request is for (traces only).
+  CommandTag tag;
   ChannelId channel;
   DieId die;
   /// Bytes sent to the die(s) with the command; Program: 0 when the data is already in the die's KV buffer.

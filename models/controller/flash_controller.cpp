@@ -20,13 +20,16 @@ std::string out_of_range(const char* what, std::uint32_t value, std::uint32_t li
 }  // namespace
 
 FlashController::FlashController(sc_core::sc_module_name name, const ControllerSpec& spec,
-                                 const ChannelSpec& channels, const FlashGeometry& geometry)
+                                 const ChannelSpec& channels, const FlashGeometry& geometry,
+                                 ActivityObserver* observer)
     : sc_module(name),
       host_socket("host_socket"),
       spec_(spec),
       channels_(channels),
       geometry_(geometry),
-      queues_(channels.total_dies()) {
+      observer_(observer),
+      queues_(channels.total_dies()),
+      requests_held_(channels.total_dies(), 0) {
   host_socket.register_b_transport(this, &FlashController::b_transport);
   for (std::uint32_t c = 0; c < channels.count; ++c)
     channel_sockets_.push_back(std::make_unique<ChannelSocket>(("channel_socket_" + std::to_string(c)).c_str()));
@@ -91,6 +94,7 @@ void FlashController::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
 
   request->accepted_at = sc_core::sc_time_stamp();
   request->error.clear();
+  count_request(request->address.channel, request->address.die, +1);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   const std::size_t slot_index = acquire_slot();
   Slot& slot = *slots_[slot_index];
@@ -109,6 +113,13 @@ void FlashController::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
   while (!slot.is_done) sc_core::wait(slot.done);
   wait_until(slot.done_at);
   free_slots_.push_back(slot_index);
+  count_request(request->address.channel, request->address.die, -1);
+}
+
+void FlashController::count_request(ChannelId channel, DieId die, int delta) {
+  std::uint32_t& held = requests_held_[channel.value() * channels_.dies_per_channel + die.value()];
+  held = delta > 0 ? held + 1 : held - 1;
+  if (observer_ != nullptr) observer_->queue_depth(channel, die, held);
 }
 
 void FlashController::admit_held(DieQueue& queue) {

@@ -17,6 +17,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "channel/channel_spec.h"
+#include "common/activity_observer.h"
 #include "common/flash_transactions.h"
 #include "common/ifc_transactions.h"
 #include "controller/command_grouping.h"
@@ -39,8 +40,9 @@ class FlashController : public sc_core::sc_module {
 
   tlm_utils::simple_target_socket<FlashController> host_socket;
 
+  /// `observer` (may be null) sees each die's request count and global-buffer results.
   FlashController(sc_core::sc_module_name name, const ControllerSpec& spec, const ChannelSpec& channels,
-                  const FlashGeometry& geometry);
+                  const FlashGeometry& geometry, ActivityObserver* observer = nullptr);
 
   ChannelSocket& channel_socket(ChannelId channel) { return *channel_sockets_.at(channel.value()); }
   const ControllerStats& stats() const { return stats_; }
@@ -74,6 +76,10 @@ class FlashController : public sc_core::sc_module {
   /// One IFC bus sequence from the caller's thread; returns false (with request.error) on refusal.
   bool send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end);
   bool validate(tlm::tlm_generic_payload& trans, HostRequest* request);
+  /// One request more (delta +1) or fewer (-1) held for a die, reported to the observer.
+  void count_request(ChannelId channel, DieId die, int delta);
+  /// The same for an IFC request: a broadcast counts for every die of its channel.
+  void count_ifc_request(const IfcRequest& request, int delta);
   std::size_t acquire_slot();
   void admit_held(DieQueue& queue);
 
@@ -93,7 +99,10 @@ class FlashController : public sc_core::sc_module {
   ChannelSpec channels_;
   FlashGeometry geometry_;
   std::vector<std::unique_ptr<ChannelSocket>> channel_sockets_;
+  ActivityObserver* observer_;
   std::vector<DieQueue> queues_;
+  /// Per die: requests accepted and not yet completed.
+  std::vector<std::uint32_t> requests_held_;
   std::vector<std::unique_ptr<BusPort>> ports_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::size_t> free_slots_;

@@ -19,6 +19,14 @@ bool FlashController::send_ifc(IfcRequest& request, NandOperation& op, sc_core::
   return false;
 }
 
+void FlashController::count_ifc_request(const IfcRequest& request, int delta) {
+  if (request.op == IfcHostOp::Broadcast) {
+    for (std::uint32_t d = 0; d < channels_.dies_per_channel; ++d) count_request(request.channel, DieId(d), delta);
+  } else {
+    count_request(request.channel, request.die, delta);
+  }
+}
+
 void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& request) {
   ++stats_.ifc_requests;
   request.error.clear();
@@ -32,13 +40,16 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  count_ifc_request(request, +1);
   NandOperation op;
   op.die = request.die;
+  op.tag = request.tag;
   sc_core::sc_time bus_end;
   bool ok = true;
   switch (request.op) {
     case IfcHostOp::Broadcast:
-      op.command = NandCommand::IfcBroadcast;
+    case IfcHostOp::Input:
+      op.command = request.op == IfcHostOp::Broadcast ? NandCommand::IfcBroadcast : NandCommand::IfcInput;
       op.bus_bytes = request.input_bytes;
       ok = send_ifc(request, op, bus_end);
       if (ok) wait_until(bus_end);
@@ -54,13 +65,20 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       request.compute_start = op.compute_start;
       request.compute_end = op.ready_at;
       request.program_stall = op.program_stall;
+      if (observer_ != nullptr && request.output_bytes > 0)
+        observer_->global_buffer(request.channel, request.die, static_cast<std::int64_t>(request.output_bytes),
+                                 op.ready_at);
       wait_until(op.ready_at);
       if (request.output_bytes > 0) {
         NandOperation readout;
         readout.command = NandCommand::IfcReadout;
         readout.die = request.die;
         readout.bus_bytes = request.output_bytes;
+        readout.tag = request.tag;
         ok = send_ifc(request, readout, bus_end);
+        if (observer_ != nullptr && ok)
+          observer_->global_buffer(request.channel, request.die, -static_cast<std::int64_t>(request.output_bytes),
+                                   bus_end);
         if (ok) wait_until(bus_end);
       }
       break;
@@ -76,6 +94,7 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       wait_until(bus_end);
       break;
   }
+  count_ifc_request(request, -1);
   if (!ok) ++stats_.rejected_requests;
   trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
 }

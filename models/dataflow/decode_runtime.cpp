@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/seeded_random.h"
+#include "dataflow/dataflow_step.h"
 #include "npu/npu.h"
 
 namespace kvnand {
@@ -26,7 +27,7 @@ NpuOpKind activation_op(Activation activation) {
 
 DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, const FlashGeometry& geometry,
                              const IfcSpec& ifc, std::function<void()> on_finished,
-                             std::function<bool()> interrupted, RuntimeDriver driver)
+                             std::function<bool()> interrupted, RuntimeDriver driver, ActivityObserver* observer)
     : sc_module(name),
       flash_socket("flash_socket"),
       npu_socket("npu_socket"),
@@ -35,6 +36,7 @@ DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, con
       ifc_(ifc),
       on_finished_(std::move(on_finished)),
       interrupted_(std::move(interrupted)),
+      observer_(observer),
       pool_(std::string(basename())),
       allocated_pages_(plan.kv().streams(), plan.options().context_tokens / plan.kv().tokens_per_page()),
       open_page_address_(plan.kv().streams()),
@@ -62,6 +64,7 @@ void DecodeRuntime::run() {
 
 bool DecodeRuntime::run_token(std::uint64_t token) {
   const sc_core::sc_time start = sc_core::sc_time_stamp();
+  token_position_ = plan_.write_buffer().tokens(plan_.kv().stream_at(0));
   breakdown_.begin_token(start);
   const bool completed = decode_token(token);
   programs_in_flight_.wait();
@@ -79,25 +82,30 @@ bool DecodeRuntime::decode_token(std::uint64_t token) {
     IfcStreamCommand lookup;
     lookup.kernel = IfcKernel::ReadOut;
     lookup.pages_per_plane[0] = plan_.embedding_row_pages();
-    compute(weights.dies.front(), lookup, 0, activation_bytes(model.hidden), Phase::Transfer);
+    const CommandTag tag = token_tag(Phase::Transfer);
+    const DataflowStep step(observer_, tag);
+    compute(weights.dies.front(), lookup, 0, activation_bytes(model.hidden), tag);
   }
   for (std::uint32_t layer = 0; layer < model.layers; ++layer) {
     if (interrupted_ && interrupted_()) return false;
-    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
+    const CommandTag other = token_tag(Phase::NpuOther, layer);
+    npu(norm_op(model.norm), model.hidden, 0, other);
     if (plan_.dataflow().variant == Variant::Discrete)
       attention_discrete(layer);
     else
       attention_compact(layer);
-    gemv(weights, plan_.layers()[layer].o_proj, std::uint64_t{model.heads} * model.head_dim, Phase::OProj);
-    npu(NpuOpKind::ResidualAdd, model.hidden, 0, Phase::NpuOther);
-    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
+    gemv(weights, plan_.layers()[layer].o_proj, std::uint64_t{model.heads} * model.head_dim,
+         token_tag(Phase::OProj, layer));
+    npu(NpuOpKind::ResidualAdd, model.hidden, 0, other);
+    npu(norm_op(model.norm), model.hidden, 0, other);
     feed_forward(layer, token);
-    npu(NpuOpKind::ResidualAdd, model.hidden, 0, Phase::NpuOther);
+    npu(NpuOpKind::ResidualAdd, model.hidden, 0, other);
   }
   if (plan_.lm_head()) {
-    npu(norm_op(model.norm), model.hidden, 0, Phase::NpuOther);
-    gemv(weights, *plan_.lm_head(), model.hidden, Phase::LmHead);
-    npu(NpuOpKind::Argmax, model.vocab, 0, Phase::NpuOther);
+    const CommandTag other = token_tag(Phase::NpuOther);
+    npu(norm_op(model.norm), model.hidden, 0, other);
+    gemv(weights, *plan_.lm_head(), model.hidden, token_tag(Phase::LmHead));
+    npu(NpuOpKind::Argmax, model.vocab, 0, other);
   }
   return true;
 }
@@ -106,20 +114,22 @@ void DecodeRuntime::feed_forward(std::uint32_t layer, std::uint64_t token) {
   const ModelSpec& model = plan_.model();
   const LayerWeights& lw = plan_.layers()[layer];
   const std::vector<std::uint32_t> experts = choose_experts(token, layer);
+  const CommandTag other = token_tag(Phase::NpuOther, layer);
+  const CommandTag ffn = token_tag(Phase::Ffn, layer);
   if (model.experts > 1)
-    npu(NpuOpKind::MoeRouting, model.experts, std::uint64_t{model.hidden} * model.experts, Phase::NpuOther);
+    npu(NpuOpKind::MoeRouting, model.experts, std::uint64_t{model.hidden} * model.experts, other);
   std::vector<WeightPlacement::Handle> in, out;
   for (std::uint32_t e : experts) {
     in.push_back(lw.ffn_in[e]);
     out.push_back(lw.ffn_out[e]);
     ++result_.expert_reads[e];
   }
-  gemv_concurrently(in, model.hidden, Phase::Ffn);
+  gemv_concurrently(in, model.hidden, ffn);
   const std::uint64_t activations = plan_.ffn_dim() * experts.size();
-  npu(activation_op(model.activation), activations, 0, Phase::NpuOther);
-  if (model.ffn == FfnKind::SwiGlu) npu(NpuOpKind::Multiply, activations, 0, Phase::NpuOther);
-  gemv_concurrently(out, plan_.ffn_dim(), Phase::Ffn);
-  if (model.experts > 1) npu(NpuOpKind::Aggregate, std::uint64_t{model.hidden} * experts.size(), 0, Phase::NpuOther);
+  npu(activation_op(model.activation), activations, 0, other);
+  if (model.ffn == FfnKind::SwiGlu) npu(NpuOpKind::Multiply, activations, 0, other);
+  gemv_concurrently(out, plan_.ffn_dim(), ffn);
+  if (model.experts > 1) npu(NpuOpKind::Aggregate, std::uint64_t{model.hidden} * experts.size(), 0, other);
 }
 
 std::vector<std::uint32_t> DecodeRuntime::choose_experts(std::uint64_t token, std::uint32_t layer) const {
@@ -141,16 +151,16 @@ std::vector<std::uint32_t> DecodeRuntime::choose_experts(std::uint64_t token, st
 }
 
 void DecodeRuntime::gemv_concurrently(const std::vector<WeightPlacement::Handle>& matrices,
-                                      std::uint64_t input_elements, Phase phase) {
+                                      std::uint64_t input_elements, const CommandTag& tag) {
   if (matrices.size() == 1) {
-    gemv(plan_.weight_group(), matrices.front(), input_elements, phase);
+    gemv(plan_.weight_group(), matrices.front(), input_elements, tag);
     return;
   }
   JoinCounter join;
   for (WeightPlacement::Handle matrix : matrices) {
     join.add();
-    pool_.start([this, &join, matrix, input_elements, phase] {
-      gemv(plan_.weight_group(), matrix, input_elements, phase);
+    pool_.start([this, &join, matrix, input_elements, tag] {
+      gemv(plan_.weight_group(), matrix, input_elements, tag);
       join.done();
     });
   }
@@ -158,7 +168,8 @@ void DecodeRuntime::gemv_concurrently(const std::vector<WeightPlacement::Handle>
 }
 
 void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, std::uint64_t input_elements,
-                         Phase phase) {
+                         const CommandTag& tag) {
+  const DataflowStep step(observer_, tag);
   const std::vector<DieGemvWork>& work = plan_.weights().work(matrix);
   std::vector<const DieGemvWork*> by_die(group.dies.size(), nullptr);
   std::vector<bool> has_work(group.dies.size(), false);
@@ -169,19 +180,21 @@ void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, 
     partial_sums += w.output_rows;
   }
   const std::uint64_t macs_per_page = plan_.weights().weights_per_page();
-  fan_out(group, has_work, activation_bytes(input_elements), [&](std::uint32_t die_index) {
+  fan_out(group, has_work, activation_bytes(input_elements), tag, [&](std::uint32_t die_index) {
     const DieGemvWork& w = *by_die[die_index];
     IfcStreamCommand command;
     command.kernel = IfcKernel::Gemv;
     command.pages_per_plane = w.pages_per_plane;
     command.macs_per_page = macs_per_page;
-    compute(group.dies[die_index], command, 0, w.output_rows * ifc_.partial_sum_bytes, phase);
+    compute(group.dies[die_index], command, 0, w.output_rows * ifc_.partial_sum_bytes, tag);
   });
-  npu(NpuOpKind::Aggregate, partial_sums, 0, Phase::NpuOther);
+  CommandTag aggregate = tag;
+  aggregate.phase = Phase::NpuOther;
+  npu(NpuOpKind::Aggregate, partial_sums, 0, aggregate);
 }
 
 void DecodeRuntime::fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,
-                            const std::function<void(std::uint32_t)>& die_job) {
+                            const CommandTag& tag, const std::function<void(std::uint32_t)>& die_job) {
   JoinCounter join;
   for (const auto& [channel, die_indices] : group.by_channel) {
     std::vector<std::uint32_t> working;
@@ -189,8 +202,8 @@ void DecodeRuntime::fan_out(const DieGroup& group, const std::vector<bool>& has_
       if (has_work[d]) working.push_back(d);
     if (working.empty()) continue;
     join.add();
-    pool_.start([this, &join, &die_job, channel = channel, working, broadcast_bytes] {
-      if (broadcast_bytes > 0) broadcast(channel, broadcast_bytes);
+    pool_.start([this, &join, &die_job, &tag, channel = channel, working, broadcast_bytes] {
+      if (broadcast_bytes > 0) broadcast(channel, broadcast_bytes, tag);
       JoinCounter dies;
       for (std::uint32_t d : working) {
         dies.add();
@@ -206,9 +219,10 @@ void DecodeRuntime::fan_out(const DieGroup& group, const std::vector<bool>& has_
   join.wait();
 }
 
-void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes) {
+void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes, const CommandTag& tag) {
   IfcRequest request;
   request.op = IfcHostOp::Broadcast;
+  request.tag = tag;
   request.channel = channel;
   request.input_bytes = bytes;
   const sc_core::sc_time start = sc_core::sc_time_stamp();
@@ -217,12 +231,14 @@ void DecodeRuntime::broadcast(ChannelId channel, std::uint64_t bytes) {
 }
 
 void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,
-                            std::uint64_t output_bytes, Phase phase, const KvKernelData* values) {
+                            std::uint64_t output_bytes, const CommandTag& tag, const KvKernelData* values) {
+  const Phase phase = tag.phase.value_or(Phase::Transfer);
   const std::uint64_t buffer = ifc_.global_buffer_bytes;
   const std::uint64_t chunks = output_bytes > buffer ? (output_bytes + buffer - 1) / buffer : 1;
   for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
     IfcRequest request;
     request.op = IfcHostOp::Compute;
+    request.tag = tag;
     request.channel = die.channel;
     request.die = die.die;
     request.stream.kernel = command.kernel;
@@ -265,8 +281,10 @@ void DecodeRuntime::compute(const DieRef& die, const IfcStreamCommand& command, 
 }
 
 void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes,
-                            const KvProgramData* values) {
+                            const KvProgramData* values, const CommandTag& tag) {
+  const DataflowStep step(observer_, tag);
   IfcRequest request;
+  request.tag = tag;
   request.program_data = values;
   request.op = IfcHostOp::Program;
   request.channel = die.channel;
@@ -281,9 +299,11 @@ void DecodeRuntime::program(const DieRef& die, PlaneId plane, std::uint64_t bus_
   breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
 }
 
-void DecodeRuntime::npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, Phase phase) {
+void DecodeRuntime::npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, const CommandTag& tag) {
+  const DataflowStep step(observer_, tag);
   auto* op = new NpuOperation;
   op->kind = kind;
+  op->tag = tag;
   op->elements = elements;
   op->macs = macs;
   tlm::tlm_generic_payload payload;
@@ -296,7 +316,29 @@ void DecodeRuntime::npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t ma
   ++result_.npu_operations;
   if (payload.get_response_status() != tlm::TLM_OK_RESPONSE)
     fail(std::string("the NPU refused a ") + to_string(kind) + " operation");
-  breakdown_.record(phase, issued, op->end);
+  breakdown_.record(tag.phase.value_or(Phase::NpuOther), issued, op->end);
+}
+
+CommandTag DecodeRuntime::token_tag(Phase phase, std::optional<std::uint32_t> layer,
+                                    std::optional<std::uint32_t> head) const {
+  CommandTag tag;
+  tag.token = token_position_;
+  tag.layer = layer;
+  tag.head = head;
+  tag.phase = phase;
+  return tag;
+}
+
+void DecodeRuntime::report_kv_buffer(std::uint32_t domain) const {
+  if (observer_ == nullptr) return;
+  const std::uint64_t fill = plan_.write_buffer().fill_bytes(domain);
+  if (plan_.dataflow().variant == Variant::Discrete) {
+    observer_->kv_buffer(false, ChannelId(0), DieId(0), PlaneId(0), fill);
+    return;
+  }
+  const GroupPlane where = plan_.kv().plane_of_slot(domain);
+  const DieRef& die = plan_.kv_group().dies[where.die_index];
+  observer_->kv_buffer(true, die.channel, die.die, where.plane, fill);
 }
 
 void DecodeRuntime::transport_flash(IfcRequest& request) {

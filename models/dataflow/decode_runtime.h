@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "common/activity_observer.h"
+#include "common/command_tag.h"
 #include "common/ifc_transactions.h"
 #include "dataflow/decode_plan.h"
 #include "dataflow/kv_contents.h"
@@ -81,9 +84,10 @@ class DecodeRuntime : public sc_core::sc_module {
 
   /// `on_finished` runs when the last token is done or the run was interrupted (e.g. to stop the
   /// simulation); `interrupted` (may be empty) is asked between layers whether to stop early.
+  /// `observer` (may be null) sees each step of the dataflow; commands and NPU ops carry tags.
   DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, const FlashGeometry& geometry, const IfcSpec& ifc,
                 std::function<void()> on_finished, std::function<bool()> interrupted = {},
-                RuntimeDriver driver = RuntimeDriver::TokenLoop);
+                RuntimeDriver driver = RuntimeDriver::TokenLoop, ActivityObserver* observer = nullptr);
 
   const DecodeResult& result() const { return result_; }
   const TimeBreakdown& breakdown() const { return breakdown_; }
@@ -123,17 +127,17 @@ class DecodeRuntime : public sc_core::sc_module {
   void feed_forward(std::uint32_t layer, std::uint64_t token);
 
   /// A GEMV over the group's dies: input broadcast per channel, kernels, partial sums out, NPU aggregation.
-  void gemv(const DieGroup& group, WeightPlacement::Handle matrix, std::uint64_t input_elements, Phase phase);
+  void gemv(const DieGroup& group, WeightPlacement::Handle matrix, std::uint64_t input_elements, const CommandTag& tag);
   /// Runs several GEMVs that share nothing but the hardware at the same time.
   void gemv_concurrently(const std::vector<WeightPlacement::Handle>& matrices, std::uint64_t input_elements,
-                         Phase phase);
+                         const CommandTag& tag);
   /// Logit or attend over the KV pages of one stream that are in flash; returns the dies that took part.
   /// `values` (null: timing only) gives the kernel's input and output: see KvKernelData.
   std::size_t kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint32_t heads, std::uint64_t broadcast_bytes,
-                        Phase phase, const KvKernelData* values);
+                        const CommandTag& tag, const KvKernelData* values);
   /// The stream's tokens still in a buffer are attended by the NPU (values as in kv_kernel, with
   /// plain outputs: the NPU's own partial sums for an attend).
-  void buffered_tokens(const KvStream& stream, std::uint32_t heads, Phase phase, const KvKernelData* values);
+  void buffered_tokens(const KvStream& stream, std::uint32_t heads, const CommandTag& tag, const KvKernelData* values);
   /// Appends one token (bytes: token_bytes, or null) and issues the programs it causes; returns their number.
   std::uint64_t kv_append(const KvStream& stream, const std::uint8_t* bytes);
   /// The per-die values of a KV kernel: the pages of `stream` that die holds, in token order.
@@ -142,14 +146,19 @@ class DecodeRuntime : public sc_core::sc_module {
   /// Runs `die_job` for every die of the group with work (by die index): per channel, the input is
   /// broadcast once (when broadcast_bytes > 0), then the channel's dies run in parallel.
   void fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,
-               const std::function<void(std::uint32_t)>& die_job);
-  void broadcast(ChannelId channel, std::uint64_t bytes);
+               const CommandTag& tag, const std::function<void(std::uint32_t)>& die_job);
+  void broadcast(ChannelId channel, std::uint64_t bytes, const CommandTag& tag);
   /// One die's kernel; results beyond the global buffer are produced and read out in chunks.
   void compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,
-               std::uint64_t output_bytes, Phase phase, const KvKernelData* values = nullptr);
+               std::uint64_t output_bytes, const CommandTag& tag, const KvKernelData* values = nullptr);
   void program(const DieRef& die, PlaneId plane, std::uint64_t bus_bytes, std::uint32_t bytes,
-               const KvProgramData* values);
-  void npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, Phase phase);
+               const KvProgramData* values, const CommandTag& tag);
+  void npu(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, const CommandTag& tag);
+  /// A tag for work of the token being decoded.
+  CommandTag token_tag(Phase phase, std::optional<std::uint32_t> layer = {},
+                       std::optional<std::uint32_t> head = {}) const;
+  /// Tells the observer the fill of a KV write buffer domain.
+  void report_kv_buffer(std::uint32_t domain) const;
   void transport_flash(IfcRequest& request);
   [[noreturn]] void fail(const std::string& why) const;
 
@@ -161,6 +170,7 @@ class DecodeRuntime : public sc_core::sc_module {
   IfcSpec ifc_;
   std::function<void()> on_finished_;
   std::function<bool()> interrupted_;
+  ActivityObserver* observer_;
   TaskPool pool_;
   JoinCounter programs_in_flight_;
   TimeBreakdown breakdown_;
@@ -174,6 +184,8 @@ class DecodeRuntime : public sc_core::sc_module {
   /// Present in functional runs.
   std::unique_ptr<KvContents> contents_;
   std::uint64_t tokens_decoded_ = 0;
+  /// Sequence position of the token the token loop / decode step is working on.
+  std::uint64_t token_position_ = 0;
   std::uint64_t page_reads_ = 0;
   std::uint64_t programs_issued_ = 0;
   sc_core::sc_time programs_end_;

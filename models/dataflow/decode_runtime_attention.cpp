@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "dataflow/dataflow_step.h"
 #include "dataflow/decode_runtime.h"
 #include "ifc/pe_kernels.h"
 #include "npu/attention_math.h"
@@ -16,8 +17,8 @@ void DecodeRuntime::attention_discrete(std::uint32_t layer) {
   const LayerWeights& lw = plan_.layers()[layer];
   const std::uint64_t rope_elements = (std::uint64_t{model.group_size()} + 1) * model.head_dim;
   auto generate = [&](std::uint32_t group) {
-    gemv(plan_.weight_group(), lw.qkv[group], model.hidden, Phase::Qkv);
-    npu(NpuOpKind::Rope, rope_elements, 0, Phase::NpuOther);
+    gemv(plan_.weight_group(), lw.qkv[group], model.hidden, token_tag(Phase::Qkv, layer, group));
+    npu(NpuOpKind::Rope, rope_elements, 0, token_tag(Phase::NpuOther, layer, group));
   };
   if (!plan_.dataflow().head_group_pipelining) {
     for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
@@ -52,8 +53,9 @@ void DecodeRuntime::attention_discrete(std::uint32_t layer) {
 void DecodeRuntime::attention_compact(std::uint32_t layer) {
   const ModelSpec& model = plan_.model();
   // All heads are generated at once: each head's rows sit on their own planes (head parallelism).
-  gemv(plan_.weight_group(), plan_.layers()[layer].qkv.front(), model.hidden, Phase::Qkv);
-  npu(NpuOpKind::Rope, (std::uint64_t{model.heads} + model.kv_heads) * model.head_dim, 0, Phase::NpuOther);
+  gemv(plan_.weight_group(), plan_.layers()[layer].qkv.front(), model.hidden, token_tag(Phase::Qkv, layer));
+  npu(NpuOpKind::Rope, (std::uint64_t{model.heads} + model.kv_heads) * model.head_dim, 0,
+      token_tag(Phase::NpuOther, layer));
   JoinCounter join;
   for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
     join.add();
@@ -80,6 +82,15 @@ std::uint64_t DecodeRuntime::attention(const AttendQuery& query) {
   const std::uint32_t head_dim = model.head_dim;
   const std::uint64_t tokens = plan_.write_buffer().tokens(keys);
   const bool computes = query.q != nullptr;
+  // The position of the newest token attended.
+  auto tag = [&](Phase phase) {
+    CommandTag t;
+    if (tokens > 0) t.token = tokens - 1;
+    t.layer = query.layer;
+    t.head = query.kv_head;
+    t.phase = phase;
+    return t;
+  };
 
   // Values: scores (heads x tokens) of every token, the 16-bit probabilities the dies receive,
   // each plane's partial weighted sum, and the NPU's own for the tokens still in a buffer.
@@ -98,10 +109,10 @@ std::uint64_t DecodeRuntime::attention(const AttendQuery& query) {
   }
   const std::uint64_t pages = plan_.write_buffer().flash_pages(keys) + plan_.write_buffer().flash_pages(values);
   const KvKernelData* logit_values = computes ? &logit : nullptr;
-  kv_kernel(keys, IfcKernel::Logit, heads, activation_bytes(std::uint64_t{heads} * head_dim), Phase::Logit,
+  kv_kernel(keys, IfcKernel::Logit, heads, activation_bytes(std::uint64_t{heads} * head_dim), tag(Phase::Logit),
             logit_values);
-  buffered_tokens(keys, heads, Phase::Logit, logit_values);
-  npu(NpuOpKind::Softmax, tokens * heads, 0, Phase::Softmax);
+  buffered_tokens(keys, heads, tag(Phase::Logit), logit_values);
+  npu(NpuOpKind::Softmax, tokens * heads, 0, tag(Phase::Softmax));
   if (computes) {
     softmax_rows(scores.data(), heads, static_cast<std::uint32_t>(tokens));
     sent = scores;
@@ -113,14 +124,14 @@ std::uint64_t DecodeRuntime::attention(const AttendQuery& query) {
     attend.output = plane_sums.data();
   }
   const std::uint64_t dies_attending =
-      kv_kernel(values, IfcKernel::Attend, heads, 0, Phase::Attend, computes ? &attend : nullptr);
+      kv_kernel(values, IfcKernel::Attend, heads, 0, tag(Phase::Attend), computes ? &attend : nullptr);
   if (computes) {
     attend.input = scores.data();
     attend.output = npu_sums.data();
   }
-  buffered_tokens(values, heads, Phase::Attend, computes ? &attend : nullptr);
+  buffered_tokens(values, heads, tag(Phase::Attend), computes ? &attend : nullptr);
   const std::uint64_t partial_outputs = dies_attending + (plan_.write_buffer().buffered_tokens(values) > 0 ? 1 : 0);
-  npu(NpuOpKind::Aggregate, partial_outputs * out_elements, 0, Phase::NpuOther);
+  npu(NpuOpKind::Aggregate, partial_outputs * out_elements, 0, tag(Phase::NpuOther));
   if (computes) {
     std::fill(query.out, query.out + out_elements, 0.0f);
     for (std::size_t block = 0; block < plane_sums.size(); block += out_elements)
@@ -131,10 +142,11 @@ std::uint64_t DecodeRuntime::attention(const AttendQuery& query) {
 }
 
 std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, std::uint32_t heads,
-                                     std::uint64_t broadcast_bytes, Phase phase, const KvKernelData* values) {
+                                     std::uint64_t broadcast_bytes, const CommandTag& tag, const KvKernelData* values) {
   const KvWriteBuffer& buffer = plan_.write_buffer();
   const std::uint64_t pages = buffer.flash_pages(stream);
   if (pages == 0) return 0;
+  const DataflowStep step(observer_, tag);
   const std::uint32_t per_page = plan_.kv().tokens_per_page();
   const auto last_page_tokens = static_cast<std::uint32_t>(buffer.tokens_in_flash(stream) - (pages - 1) * per_page);
   const std::vector<DieKvWork> work = plan_.kv().work(stream, pages, last_page_tokens);
@@ -158,7 +170,7 @@ std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, s
   const std::uint64_t head_dim = plan_.model().head_dim;
   const std::uint64_t macs_per_page = std::uint64_t{per_page} * head_dim * heads;
   const bool logit = kernel == IfcKernel::Logit;
-  fan_out(group, has_work, broadcast_bytes, [&](std::uint32_t die_index) {
+  fan_out(group, has_work, broadcast_bytes, tag, [&](std::uint32_t die_index) {
     const DieKvWork& w = *by_die[die_index];
     IfcStreamCommand command;
     command.kernel = kernel;
@@ -167,7 +179,7 @@ std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, s
     // Logit: this die's scores leave; attend: this die's probabilities come in, a partial output leaves.
     const std::uint64_t input = logit ? 0 : activation_bytes(w.tokens * heads);
     const std::uint64_t output = (logit ? w.tokens * heads : heads * head_dim) * ifc_.partial_sum_bytes;
-    compute(group.dies[die_index], command, input, output, phase, values != nullptr ? &die_values[die_index] : nullptr);
+    compute(group.dies[die_index], command, input, output, tag, values != nullptr ? &die_values[die_index] : nullptr);
   });
   return work.size();
 }
@@ -192,7 +204,7 @@ std::vector<std::vector<KvPageRef>> DecodeRuntime::pages_by_die(const KvStream& 
   return by_die;
 }
 
-void DecodeRuntime::buffered_tokens(const KvStream& stream, std::uint32_t heads, Phase phase,
+void DecodeRuntime::buffered_tokens(const KvStream& stream, std::uint32_t heads, const CommandTag& tag,
                                     const KvKernelData* values) {
   const KvWriteBuffer& buffer = plan_.write_buffer();
   const std::uint64_t tokens = buffer.buffered_tokens(stream);
@@ -202,10 +214,13 @@ void DecodeRuntime::buffered_tokens(const KvStream& stream, std::uint32_t heads,
     const GroupPlane where = plan_.kv().plane_of_slot(plan_.buffer_domain(stream));
     IfcStreamCommand none;
     none.kernel = IfcKernel::ReadOut;
-    compute(plan_.kv_group().dies[where.die_index], none, 0, tokens * plan_.kv().token_bytes(), Phase::Transfer);
+    CommandTag transfer = tag;
+    transfer.phase = Phase::Transfer;
+    const DataflowStep step(observer_, transfer);
+    compute(plan_.kv_group().dies[where.die_index], none, 0, tokens * plan_.kv().token_bytes(), transfer);
   }
   const ModelSpec& model = plan_.model();
-  npu(NpuOpKind::Attention, 0, tokens * model.head_dim * heads, phase);
+  npu(NpuOpKind::Attention, 0, tokens * model.head_dim * heads, tag);
   if (values == nullptr) return;
   // The NPU computes with the same FP32 multiply-accumulate as the PEs, on the buffered bytes.
   const std::uint64_t first = buffer.tokens_in_flash(stream);
@@ -225,6 +240,12 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
   const KvMapping& kv = plan_.kv();
   const std::uint64_t index = kv.stream_index(stream);
   const std::uint64_t token = plan_.write_buffer().tokens(stream);
+  CommandTag tag;
+  tag.token = token;
+  tag.layer = stream.layer;
+  tag.head = stream.head;
+  tag.phase = Phase::KvWrite;
+  const DataflowStep step(observer_, tag);
   const std::uint64_t page = token / kv.tokens_per_page();
   if (page >= allocated_pages_[index]) {
     open_page_address_[index] = plan_.allocator().allocate(kv.slot_of(stream, page), stream.kind);
@@ -238,7 +259,8 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
     // The NPU (which applied RoPE) sends the new vector to the KV buffer of its page's plane.
     const DieRef& die = plan_.kv_group().dies[kv.plane_of_slot(domain).die_index];
     IfcRequest request;
-    request.op = IfcHostOp::Broadcast;
+    request.op = IfcHostOp::Input;
+    request.tag = tag;
     request.channel = die.channel;
     request.die = die.die;
     request.input_bytes = kv.token_bytes();
@@ -247,6 +269,7 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
     breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
   }
   const std::vector<KvProgram> programs = plan_.write_buffer().append(stream, domain);
+  report_kv_buffer(domain);
   // A stream's programs write its newest flash tokens, the last program ending at tokens_in_flash.
   std::vector<std::uint64_t> written_after(programs.size());
   std::map<std::uint64_t, std::uint64_t> end_of;
@@ -274,8 +297,8 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
     }
     ++undelivered_programs_[s];
     programs_in_flight_.add();
-    pool_.start([this, die, where, bus_bytes, bytes = p.bytes, values, s] {
-      program(die, where.plane, bus_bytes, bytes, values.get());
+    pool_.start([this, die, where, bus_bytes, bytes = p.bytes, values, s, tag] {
+      program(die, where.plane, bus_bytes, bytes, values.get(), tag);
       --undelivered_programs_[s];
       program_delivered_.notify();
       programs_in_flight_.done();

@@ -6,12 +6,6 @@
 
 namespace kvnand {
 
-const char* to_string(Phase phase) {
-  static constexpr std::array<const char*, kPhaseCount> kNames = {
-      "qkv", "logit", "softmax", "attend", "o_proj", "ffn", "lm_head", "kv_write", "npu_other", "transfer", "idle"};
-  return kNames[static_cast<std::size_t>(phase)];
-}
-
 void TimeBreakdown::begin_token(const sc_core::sc_time& at) {
   token_start_ = at;
   edges_.clear();

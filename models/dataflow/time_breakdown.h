@@ -9,14 +9,9 @@
 
 #include <systemc>
 
-namespace kvnand {
+#include "common/phase.h"
 
-enum class Phase : std::uint8_t {
-  Qkv, Logit, Softmax, Attend, OProj, Ffn, LmHead, KvWrite, NpuOther, Transfer, Idle, kCount
-};
-inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::kCount);
-/// Report key of a phase: "qkv", "logit", ..., "idle".
-const char* to_string(Phase phase);
+namespace kvnand {
 
 using PhaseSeconds = std::array<double, kPhaseCount>;
 

@@ -1,6 +1,7 @@
 #include "flash/flash_die.h"
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -38,6 +39,9 @@ void FlashDie::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   }
   // The channel calls at the end of the sequence's bus phase, expressed as an annotated delay.
   const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  // Sequences that only move data give the array nothing to do.
+  op->array_start = at;
+  op->ready_at = at;
   bool ok = false;
   switch (op->command) {
     case NandCommand::Read: ok = read(*op, at); break;
@@ -47,6 +51,7 @@ void FlashDie::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
     case NandCommand::Program: ok = program(*op, at); break;
     case NandCommand::Erase: ok = erase(*op, at); break;
     case NandCommand::IfcBroadcast:
+    case NandCommand::IfcInput:
     case NandCommand::IfcReadout: ok = true; break;
     case NandCommand::IfcCompute: ok = ifc_compute(*op, at); break;
     case NandCommand::IfcProgram: ok = ifc_program(*op, at); break;
@@ -77,13 +82,14 @@ bool FlashDie::check_address(NandOperation& op, PlaneMask planes, PageId page) {
   return false;
 }
 
-sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, ArrayActivity what, const sc_core::sc_time& start,
+sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, PlaneActivity what, const sc_core::sc_time& start,
                                         const sc_core::sc_time& duration) {
   const sc_core::sc_time end = start + duration;
   array_free_at_ = end;
   if (ifc_ != nullptr) ifc_->occupy_all_planes_until(end);
   stats_.busy_time += duration;
-  if (observer_ != nullptr) observer_->array_busy(channel_, die_, planes, what, start, end);
+  if (observer_ != nullptr && observer_->wants_plane_detail())
+    planes.for_each([&](PlaneId plane) { observer_->plane_busy(channel_, die_, plane, what, start, end); });
   return end;
 }
 
@@ -101,7 +107,7 @@ bool FlashDie::read(NandOperation& op, const sc_core::sc_time& at) {
     // A plain read passes the page on to the cache register within tR.
     planes_[plane.value()].cache = planes_[plane.value()].data;
   });
-  op.ready_at = occupy_array(op.planes, ArrayActivity::Read, at, spec_.timing.tR);
+  op.ready_at = occupy_array(op.planes, PlaneActivity::Read, at, spec_.timing.tR);
   op.cache_ready_at = op.ready_at;
   return true;
 }
@@ -121,14 +127,14 @@ bool FlashDie::cache_read(NandOperation& op, const sc_core::sc_time& at) {
     return false;
   }
   regs.cache = regs.data;
-  op.cache_ready_at = occupy_array(plane_set, ArrayActivity::CacheCopy, at, spec_.timing.tRCBSY);
+  op.cache_ready_at = occupy_array(plane_set, PlaneActivity::CacheCopy, at, spec_.timing.tRCBSY);
   if (last) {
     regs.data.valid = false;
     op.ready_at = op.cache_ready_at;
     return true;
   }
   array_read(op.plane, regs.data.block, PageId(next_page));
-  op.ready_at = occupy_array(plane_set, ArrayActivity::Read, op.cache_ready_at, spec_.timing.tR);
+  op.ready_at = occupy_array(plane_set, PlaneActivity::Read, op.cache_ready_at, spec_.timing.tR);
   return true;
 }
 
@@ -161,7 +167,7 @@ bool FlashDie::program(NandOperation& op, const sc_core::sc_time& at) {
     ++stats_.page_programs;
     stats_.program_energy_J += page_bits_ * spec_.energy.program_pJ_per_bit * kJoulesPerPicojoule;
   });
-  op.ready_at = occupy_array(op.planes, ArrayActivity::Program, at, spec_.timing.tPROG);
+  op.ready_at = occupy_array(op.planes, PlaneActivity::Program, at, spec_.timing.tPROG);
   return true;
 }
 
@@ -174,7 +180,7 @@ bool FlashDie::erase(NandOperation& op, const sc_core::sc_time& at) {
     ++stats_.block_erases;
     stats_.erase_energy_J += spec_.energy.erase_uJ_per_block * kJoulesPerMicrojoule;
   });
-  op.ready_at = occupy_array(op.planes, ArrayActivity::Erase, at, spec_.timing.tBERS);
+  op.ready_at = occupy_array(op.planes, PlaneActivity::Erase, at, spec_.timing.tBERS);
   return true;
 }
 
@@ -185,8 +191,9 @@ bool FlashDie::ifc_compute(NandOperation& op, const sc_core::sc_time& at) {
   }
   try {
     // The logic die queues the kernel behind any classic command still occupying the array.
-    const IfcStreamResult result = ifc_->stream(op.stream, std::max(at, array_free_at_));
+    const IfcStreamResult result = ifc_->stream(op.stream, std::max(at, array_free_at_), stage_reporter(op.stream));
     op.compute_start = result.start;
+    op.array_start = result.start;
     op.ready_at = result.end;
     op.program_stall = result.program_stall;
     if (op.kernel_data != nullptr) compute_values(op);
@@ -227,7 +234,29 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
     pages_.program_part(op.plane, data.block, data.page, data.offset, data.bytes.data(), op.program_bytes);
   }
   op.ready_at = ifc_->program(op.plane, std::max(at, array_free_at_), op.program_bytes);
+  op.array_start = op.ready_at - spec_.timing.tPROG;
+  if (observer_ != nullptr && observer_->wants_plane_detail())
+    observer_->plane_busy(channel_, die_, op.plane, PlaneActivity::Program, op.array_start, op.ready_at);
   return true;
+}
+
+std::function<void(PlaneId, const PageStageInterval&)> FlashDie::stage_reporter(const IfcStreamCommand& cmd) const {
+  if (observer_ == nullptr || !observer_->wants_plane_detail()) return {};
+  // A plane computes from its first page entering the array to its last page leaving the PEs
+  // (in stream mode the spans of the Array and Pe stages).
+  const bool spans = ifc_->spec().mode == PipelineMode::Stream;
+  return [this, spans, pages = cmd.pages_per_plane,
+          starts = std::array<sc_core::sc_time, PlaneMask::kMaxPlanes>{}](PlaneId plane,
+                                                                        const PageStageInterval& interval) mutable {
+    const std::uint32_t p = plane.value();
+    if (interval.stage == PipelineStage::Array) {
+      if (interval.page == 0) starts[p] = interval.start;
+      return;
+    }
+    observer_->stage_busy(channel_, die_, plane, interval.stage, interval.start, interval.end);
+    if (interval.stage == PipelineStage::Pe && (spans || interval.page + 1 == pages[p]))
+      observer_->plane_busy(channel_, die_, plane, PlaneActivity::Compute, starts[p], interval.end);
+  };
 }
 
 void FlashDie::compute_values(NandOperation& op) {

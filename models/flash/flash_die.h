@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -77,8 +78,10 @@ class FlashDie : public sc_core::sc_module {
   bool check_address(NandOperation& op, PlaneMask planes, PageId page);
   /// Reads one page into a plane's data register and accounts for it.
   void array_read(PlaneId plane, BlockId block, PageId page);
-  sc_core::sc_time occupy_array(PlaneMask planes, ArrayActivity what, const sc_core::sc_time& start,
+  sc_core::sc_time occupy_array(PlaneMask planes, PlaneActivity what, const sc_core::sc_time& start,
                                 const sc_core::sc_time& duration);
+  /// Forwards a kernel's stage intervals as PE / ECC and plane activity (empty when not wanted).
+  std::function<void(PlaneId, const PageStageInterval&)> stage_reporter(const IfcStreamCommand& cmd) const;
 
   FlashSpec spec_;
   ChannelId channel_;

@@ -42,7 +42,14 @@ sc_core::sc_time IfcEngine::run_plane(
     const std::function<void(PlaneId, const PageStageInterval&)>& on_interval) const {
   if (ifc_.mode == PipelineMode::Stream) {
     const sc_core::sc_time end = stream_end(times, pages, start);
-    if (on_interval) on_interval(plane, PageStageInterval{0, PipelineStage::Array, start, end});
+    if (on_interval) {
+      // Page i enters stage k at start + i x bottleneck + (the stages before k): each stage works
+      // from the first page's entry to the last page's exit.
+      const sc_core::sc_time rest = end - times.array - times.ecc - times.pe;
+      on_interval(plane, PageStageInterval{0, PipelineStage::Array, start, rest + times.array});
+      on_interval(plane, PageStageInterval{0, PipelineStage::Ecc, start + times.array, rest + times.array + times.ecc});
+      on_interval(plane, PageStageInterval{0, PipelineStage::Pe, start + times.array + times.ecc, end});
+    }
     return end;
   }
   if (!on_interval) return page_by_page_end(times, pages, start);

@@ -61,8 +61,9 @@ class IfcEngine {
 
   /// Each used plane starts at max(arrival, plane_free_at) and is reserved until its pages have
   /// left the pipeline, timed as the spec's mode says. on_interval (when set) receives every
-  /// page stage interval in Page mode; in Stream mode one interval per used plane, page 0 and
-  /// stage Array, covering the plane's whole reservation. Throws std::invalid_argument, before
+  /// page stage interval in Page mode; in Stream mode three per used plane (page 0), one per
+  /// stage, each from the first page entering that stage to the last page leaving it, so the
+  /// Array span starts and the Pe span ends the plane's reservation. Throws std::invalid_argument, before
   /// changing anything, for pages on a plane the die does not have or MACs in a ReadOut.
   IfcStreamResult stream(const IfcStreamCommand& cmd, const sc_core::sc_time& arrival,
                          const std::function<void(PlaneId, const PageStageInterval&)>& on_interval = {});

@@ -17,8 +17,8 @@ std::string refusal(const NpuOperation& op) {
 
 }  // namespace
 
-Npu::Npu(sc_core::sc_module_name name, const NpuSpec& spec, NpuActivityHook on_op)
-    : sc_module(name), socket("socket"), spec_(spec), on_op_(std::move(on_op)) {
+Npu::Npu(sc_core::sc_module_name name, const NpuSpec& spec, ActivityObserver* observer)
+    : sc_module(name), socket("socket"), spec_(spec), observer_(observer) {
   socket.register_b_transport(this, &Npu::b_transport);
 }
 
@@ -49,7 +49,7 @@ void Npu::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) 
   ++stats_.operations;
   stats_.busy_time += duration;
   stats_.energy_J = spec_.power_W * stats_.busy_time.to_seconds();
-  if (on_op_) on_op_(op->kind, op->start, op->end);
+  if (observer_ != nullptr) observer_->npu_op(op->kind, op->start, op->end, op->tag);
 
   delay = sc_core::SC_ZERO_TIME;
   if (op->end > now) sc_core::wait(op->end - now);

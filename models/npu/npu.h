@@ -4,13 +4,14 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "common/activity_observer.h"
+#include "common/command_tag.h"
 #include "npu/npu_spec.h"
 
 namespace kvnand {
@@ -23,6 +24,8 @@ class NpuOperation : public tlm::tlm_extension<NpuOperation> {
   std::uint64_t elements = 0;
   /// Multiply-accumulates on the MAC array; only Attention and MoeRouting take MACs.
   std::uint64_t macs = 0;
+  /// What the op is for (traces only).
+  CommandTag tag;
 
   /// Response: absolute simulated times the NPU started and finished the op.
   sc_core::sc_time start;
@@ -54,14 +57,12 @@ struct NpuStats {
   const NpuKindStats& of(NpuOpKind kind) const { return per_kind[index_of(kind)]; }
 };
 
-/// Called once per op when it is scheduled; start may lie in the simulated future.
-using NpuActivityHook = std::function<void(NpuOpKind kind, sc_core::sc_time start, sc_core::sc_time end)>;
-
 class Npu : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Npu> socket;
 
-  Npu(sc_core::sc_module_name name, const NpuSpec& spec, NpuActivityHook on_op = {});
+  /// `observer` (may be null) sees every op when it is scheduled.
+  Npu(sc_core::sc_module_name name, const NpuSpec& spec, ActivityObserver* observer = nullptr);
 
   const NpuSpec& spec() const { return spec_; }
   const NpuStats& stats() const { return stats_; }
@@ -71,7 +72,7 @@ class Npu : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   NpuSpec spec_;
-  NpuActivityHook on_op_;
+  ActivityObserver* observer_;
   NpuStats stats_;
   sc_core::sc_time free_at_;
 };

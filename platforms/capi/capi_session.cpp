@@ -51,8 +51,12 @@ std::uint64_t ps_of(const sc_core::sc_time& t) { return t.value(); }
 }  // namespace
 
 CapiSession::CapiSession(sc_core::sc_module_name name, PlatformConfig config, const ModelSpec& model,
-                         const std::string& model_file)
-    : sc_module(name), config_(std::move(config)), model_file_(model_file), pool_(std::string(basename())) {
+                         const std::string& model_file, std::unique_ptr<TraceOutputs> traces)
+    : sc_module(name),
+      config_(std::move(config)),
+      model_file_(model_file),
+      traces_(std::move(traces)),
+      pool_(std::string(basename())) {
   const SessionSpec& session = *config_.session;
   try {
     plan_ = std::make_unique<DecodePlan>(model, options_of(session), config_.flash, config_.channels, *config_.ifc,
@@ -62,8 +66,8 @@ CapiSession::CapiSession(sc_core::sc_module_name name, PlatformConfig config, co
   }
   if (plan_->out_of_memory())
     throw CapiError(KVNAND_E_OUT_OF_MEMORY, config_.origin + ": out of memory: " + plan_->capacity().reason);
-  system_ = std::make_unique<DecodeSystem>("system", config_, *plan_, nullptr, [] {}, std::function<bool()>{},
-                                           RuntimeDriver::Transactions);
+  system_ = std::make_unique<DecodeSystem>("system", config_, *plan_, traces_ ? traces_->observer() : nullptr, [] {},
+                                           std::function<bool()>{}, RuntimeDriver::Transactions);
   shape_.layers = model.layers;
   shape_.q_heads = model.heads;
   shape_.kv_heads = model.kv_heads;
@@ -78,6 +82,15 @@ CapiSession::CapiSession(sc_core::sc_module_name name, PlatformConfig config, co
   finished_.assign(groups, 0);
   SC_HAS_PROCESS(CapiSession);
   SC_THREAD(dispatch);
+}
+
+CapiSession::~CapiSession() {
+  if (!traces_) return;
+  try {
+    traces_->close(sc_core::sc_time_stamp());
+  } catch (const std::exception&) {
+    // kvnand_destroy cannot report it; a file that failed is not left behind half-written.
+  }
 }
 
 void CapiSession::check_running() const {

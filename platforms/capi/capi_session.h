@@ -16,6 +16,7 @@
 #include "kvnand.h"
 #include "platforms/decode_system.h"
 #include "platforms/platform_config.h"
+#include "traces/trace_outputs.h"
 
 namespace kvnand {
 
@@ -44,10 +45,13 @@ struct TransactionRequest {
 
 class CapiSession : public sc_core::sc_module {
  public:
-  /// `model_file` is the resolved model path. Throws CapiError (KVNAND_E_OUT_OF_MEMORY when the
-  /// model and context do not fit; KVNAND_E_CONFIG for a plan no platform can run).
+  /// `model_file` is the resolved model path; `traces` (may be null) the files the config's "trace"
+  /// section opened. Throws CapiError (KVNAND_E_OUT_OF_MEMORY when the model and context do not
+  /// fit; KVNAND_E_CONFIG for a plan no platform can run).
   CapiSession(sc_core::sc_module_name name, PlatformConfig config, const ModelSpec& model,
-              const std::string& model_file);
+              const std::string& model_file, std::unique_ptr<TraceOutputs> traces);
+  /// Closes the trace files at the current simulated time.
+  ~CapiSession() override;
 
   const kvnand_shape& shape() const { return shape_; }
   /// Validates and issues at the current simulated time; throws CapiError when refused.
@@ -89,6 +93,8 @@ class CapiSession : public sc_core::sc_module {
   PlatformConfig config_;
   std::string model_file_;
   std::unique_ptr<DecodePlan> plan_;
+  /// Declared before the system so that it outlives the modules reporting to it.
+  std::unique_ptr<TraceOutputs> traces_;
   std::unique_ptr<DecodeSystem> system_;
   kvnand_shape shape_{};
   TaskPool pool_;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -15,6 +16,7 @@
 #include "kvnand.h"
 #include "kvnand/version.h"
 #include "platforms/capi/capi_session.h"
+#include "platforms/trace_setup.h"
 
 struct kvnand_sim {
   std::unique_ptr<kvnand::CapiSession> session;
@@ -133,7 +135,20 @@ kvnand_status create(const char* source, const char* const* overrides, std::size
                                            "section, or the override \"session.model=tiny-gqa\")");
     const std::string model_file = kvnand::resolve_model_path(config.session->model, workloads_dir());
     const kvnand::ModelSpec model = kvnand::load_model(model_file);
-    sim.session = std::make_unique<kvnand::CapiSession>("kvnand", std::move(config), model, model_file);
+    // Opened before any module exists, so that a file that cannot be written leaves the process
+    // free to create a simulator.
+    std::unique_ptr<kvnand::TraceOutputs> traces;
+    if (config.trace.any()) {
+      try {
+        // Appends go on as long as the flash has room: the token signal gets its widest width.
+        traces = std::make_unique<kvnand::TraceOutputs>(
+            config.trace, kvnand::trace_layout(config, model, std::numeric_limits<std::uint32_t>::max()));
+      } catch (const std::exception& e) {
+        throw CapiError(KVNAND_E_CONFIG, config.origin + ": trace: " + e.what());
+      }
+    }
+    sim.session =
+        std::make_unique<kvnand::CapiSession>("kvnand", std::move(config), model, model_file, std::move(traces));
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     return KVNAND_OK;
   } catch (...) {

@@ -40,7 +40,7 @@ uint64_t tb_now(testbench *tb, kvnand_sim *sim) {
 static void usage(FILE *to) {
   fprintf(to,
           "usage: capi_testbench SCENARIO --config PLATFORM.json [--tokens N]\n"
-          "scenarios: reference functional compact fp16 fp16-compact timing timing-only misuse capacity\n");
+          "scenarios: reference functional compact fp16 fp16-compact timing timing-only misuse capacity trace\n");
 }
 
 static int parse_tokens(const char *text, uint32_t *tokens) {
@@ -71,6 +71,8 @@ static int run(testbench *tb, const char *scenario) {
     scenario_misuse(tb);
   else if (strcmp(scenario, "capacity") == 0)
     scenario_capacity(tb);
+  else if (strcmp(scenario, "trace") == 0)
+    scenario_trace(tb);
   else
     return -1;
   return 0;

@@ -28,3 +28,4 @@ void scenario_timing(testbench *tb);
 void scenario_timing_only(testbench *tb);
 void scenario_misuse(testbench *tb);
 void scenario_capacity(testbench *tb);
+void scenario_trace(testbench *tb);

@@ -89,16 +89,18 @@ class Issuer : public sc_core::sc_module {
 
 using Interval = std::tuple<NpuOpKind, sc_core::sc_time, sc_core::sc_time>;
 
-struct NpuBench {
-  NpuBench()
-      : npu("npu", example_spec(),
-            [this](NpuOpKind kind, sc_core::sc_time start, sc_core::sc_time end) {
-              activity.emplace_back(kind, start, end);
-            }),
-        issuer("issuer") {
-    issuer.socket.bind(npu.socket);
+/// Keeps the NPU's reported ops.
+struct NpuActivity : ActivityObserver {
+  void npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end, const CommandTag&) override {
+    ops.emplace_back(kind, start, end);
   }
-  std::vector<Interval> activity;
+  std::vector<Interval> ops;
+};
+
+struct NpuBench {
+  NpuBench() : npu("npu", example_spec(), &observer), issuer("issuer") { issuer.socket.bind(npu.socket); }
+  NpuActivity observer;
+  std::vector<Interval>& activity = observer.ops;
   Npu npu;
   Issuer issuer;
 };

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include "table1_specs.h"
@@ -208,17 +210,24 @@ struct Seen {
   PageStageInterval interval;
 };
 
-TEST(IfcEngineIntervals, StreamModeGivesOneIntervalPerPlane) {
+TEST(IfcEngineIntervals, StreamModeGivesEachStageSpanPerPlane) {
   IfcEngine engine(table1_flash(), table1_ifc(PipelineMode::Stream));
   std::vector<Seen> seen;
   engine.stream(gemv({{1, 2}, {4, 1}}), ps(0), [&](PlaneId p, const PageStageInterval& i) { seen.push_back({p, i}); });
-  ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0].plane, PlaneId(1));
-  EXPECT_EQ(seen[0].interval.stage, PipelineStage::Array);
-  EXPECT_EQ(seen[0].interval.start, ps(0));
-  EXPECT_EQ(seen[0].interval.end, ps(10809863));
-  EXPECT_EQ(seen[1].plane, PlaneId(4));
-  EXPECT_EQ(seen[1].interval.end, ps(6809863));
+  ASSERT_EQ(seen.size(), 6u);
+  // Plane 1, two pages: the array reads both back to back; page 1 leaves ECC at 8 + 2.489863 us
+  // and the PEs at 10.809863 us.
+  const std::vector<std::tuple<PlaneId, PipelineStage, std::uint64_t, std::uint64_t>> expected{
+      {PlaneId(1), PipelineStage::Array, 0, 8000000},       {PlaneId(1), PipelineStage::Ecc, 4000000, 10489863},
+      {PlaneId(1), PipelineStage::Pe, 6489863, 10809863},   {PlaneId(4), PipelineStage::Array, 0, 4000000},
+      {PlaneId(4), PipelineStage::Ecc, 4000000, 6489863},   {PlaneId(4), PipelineStage::Pe, 6489863, 6809863}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& [plane, stage, start, end] = expected[i];
+    EXPECT_EQ(seen[i].plane, plane) << i;
+    EXPECT_EQ(seen[i].interval.stage, stage) << i;
+    EXPECT_EQ(seen[i].interval.start, ps(start)) << i;
+    EXPECT_EQ(seen[i].interval.end, ps(end)) << i;
+  }
 }
 
 TEST(IfcEngineIntervals, PageModeGivesEveryPageStage) {

@@ -345,6 +345,26 @@ TEST_F(VcdWriterTest, CloseWritesFinalTimestampOnlyWhenLater) {
   EXPECT_EQ(change_lines(), (std::vector<std::string>{"#100", "1!"}));
 }
 
+TEST_F(VcdWriterTest, InitialValuesAtAStartTimeOpenTheWindow) {
+  auto w = open();
+  ASSERT_EQ(kv_vcd_add_var(w.get(), "v", 4), 0);
+  ASSERT_EQ(kv_vcd_set_initial(w.get(), 0, 6), 0);
+  ASSERT_EQ(kv_vcd_end_definitions_at(w.get(), 7000), 0);
+  EXPECT_EQ(kv_vcd_change(w.get(), 6999, 0, 1), -1);  // before the start
+  EXPECT_TRUE(error_mentions(w.get(), "time 6999"));
+  EXPECT_EQ(kv_vcd_change(w.get(), 7000, 0, 2), 0);  // at the start: no second #7000
+  EXPECT_EQ(kv_vcd_change(w.get(), 7500, 0, 3), 0);
+  ASSERT_EQ(close(w, 9000), 0);
+  const auto l = lines();
+  const auto dump = std::find(l.begin(), l.end(), "$dumpvars");
+  ASSERT_NE(dump, l.begin());
+  EXPECT_EQ(*(dump - 1), "#7000");
+  EXPECT_EQ(change_lines(), (std::vector<std::string>{"b10 !", "#7500", "b11 !", "#9000"}));
+  const ParsedVcd p = parse_vcd(contents());
+  EXPECT_EQ(p.initial, (std::vector<std::uint64_t>{6}));
+  EXPECT_EQ(p.times, (std::vector<std::uint64_t>{7000, 7500, 9000}));
+}
+
 TEST_F(VcdWriterTest, CloseWithoutEndDefinitionsStillWritesHeader) {
   auto w = open();
   ASSERT_EQ(kv_vcd_add_var(w.get(), "v", 2), 0);
@@ -452,7 +472,10 @@ TEST_F(VcdWriterTest, DiskFullIsReported) {
 
 TEST_F(VcdWriterTest, Vcd2FstAcceptsOutputIfInstalled) {
   if (std::system("command -v vcd2fst >/dev/null 2>&1") != 0) GTEST_SKIP() << "vcd2fst absent";
-  auto w = open_with({1, 16});
+  auto w = open();
+  ASSERT_EQ(kv_vcd_add_var(w.get(), "v0", 1), 0);
+  ASSERT_EQ(kv_vcd_add_var(w.get(), "v1", 16), 1);
+  ASSERT_EQ(kv_vcd_end_definitions_at(w.get(), 1), 0);  // a window's start: initial values at #1
   for (std::uint64_t t = 1; t < 100; ++t) {
     ASSERT_EQ(kv_vcd_change(w.get(), t, 0, t % 2), 0);
     ASSERT_EQ(kv_vcd_change(w.get(), t, 1, t * 7), 0);

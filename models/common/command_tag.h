@@ -1,0 +1,21 @@
+// What a flash command or NPU op is for, as far as the dataflow knows: the decode token (its
+// position in the sequence), layer, head and phase. Traces show it; timing never depends on it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "common/phase.h"
+
+namespace kvnand {
+
+struct CommandTag {
+  /// Sequence position of the token the work is for (the context length before it is appended).
+  std::optional<std::uint64_t> token;
+  std::optional<std::uint32_t> layer;
+  /// KV head (head group) for attention work and the discrete variant's per-group QKV GEMV.
+  std::optional<std::uint32_t> head;
+  std::optional<Phase> phase;
+};
+
+}  // namespace kvnand

@@ -1,0 +1,47 @@
+#include "job_traces.h"
+
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+
+#include <systemc>
+
+namespace kvnand {
+
+TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_command_line) {
+  TraceSpec merged = from_config;
+  const TraceSpec& cli = from_command_line;
+  if (!cli.wave.vcd_file.empty()) merged.wave.vcd_file = cli.wave.vcd_file;
+  if (cli.wave.window) merged.wave.window = cli.wave.window;
+  if (!cli.wave.scopes.empty()) merged.wave.scopes = cli.wave.scopes;
+  if (cli.wave.plane_detail) merged.wave.plane_detail = true;
+  if (!cli.timeline_file.empty()) merged.timeline_file = cli.timeline_file;
+  if (!cli.commands_file.empty()) merged.commands_file = cli.commands_file;
+  return merged;
+}
+
+std::unique_ptr<TraceOutputs> open_traces(const TraceSpec& spec, const TraceLayout& layout) {
+  const WaveSpec& wave = spec.wave;
+  if (wave.vcd_file.empty() && (wave.window || !wave.scopes.empty() || wave.plane_detail))
+    throw std::runtime_error(
+        "--vcd-window, --vcd-scope and --vcd-planes (trace.vcd_window, vcd_scope, vcd_plane_detail) shape a VCD "
+        "waveform; name its file with --vcd FILE (or trace.vcd_file)");
+  if (!spec.any()) return nullptr;
+  return std::make_unique<TraceOutputs>(spec, layout);
+}
+
+bool close_traces(TraceOutputs* traces, bool quiet) {
+  if (traces == nullptr) return true;
+  try {
+    traces->close(sc_core::sc_time_stamp());
+  } catch (const std::exception& e) {
+    std::cerr << "kvnand-sim: " << e.what() << "\n";
+    return false;
+  }
+  if (!quiet)
+    for (const std::string& file : traces->files())
+      std::cerr << "kvnand-sim: wrote " << file << " (up to " << sc_core::sc_time_stamp() << ")\n";
+  return true;
+}
+
+}  // namespace kvnand

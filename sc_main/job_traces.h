@@ -1,0 +1,23 @@
+// The trace files of a kvnand-sim run: the platform's "trace" section with the command line's
+// choices over it, opened before the simulation and closed however it ends.
+#pragma once
+
+#include <memory>
+
+#include "traces/trace_layout.h"
+#include "traces/trace_outputs.h"
+#include "traces/trace_spec.h"
+
+namespace kvnand {
+
+/// Every file, window, scope list or switch the command line gives replaces the config's.
+TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_command_line);
+
+/// Null when nothing is asked for; throws std::runtime_error naming a file that cannot be written.
+std::unique_ptr<TraceOutputs> open_traces(const TraceSpec& spec, const TraceLayout& layout);
+
+/// Closes the files at the current simulated time and says on stderr where they are (unless
+/// quiet) or which could not be written. False when a file failed.
+bool close_traces(TraceOutputs* traces, bool quiet);
+
+}  // namespace kvnand

@@ -1,0 +1,85 @@
+#include "trace_outputs.h"
+
+#include <stdexcept>
+
+namespace kvnand {
+
+TraceOutputs::TraceOutputs(const TraceSpec& spec, const TraceLayout& layout) {
+  if (!spec.wave.vcd_file.empty()) {
+    wave_ = std::make_unique<WaveRecorder>(spec.wave, layout);
+    writers_.push_back(wave_.get());
+    files_.push_back(spec.wave.vcd_file);
+  }
+  if (!spec.timeline_file.empty() || !spec.commands_file.empty()) {
+    timeline_ = std::make_unique<CommandTimeline>(spec.timeline_file, spec.commands_file, layout);
+    writers_.push_back(timeline_.get());
+    for (const std::string* file : {&spec.timeline_file, &spec.commands_file})
+      if (!file->empty()) files_.push_back(*file);
+  }
+}
+
+void TraceOutputs::close(const sc_core::sc_time& end) {
+  if (closed_) return;
+  closed_ = true;
+  std::string failures;
+  auto attempt = [&](auto& writer) {
+    if (!writer) return;
+    try {
+      writer->close(end);
+    } catch (const std::exception& e) {
+      failures += failures.empty() ? e.what() : std::string("; ") + e.what();
+    }
+  };
+  attempt(wave_);
+  attempt(timeline_);
+  if (!failures.empty()) throw std::runtime_error(failures);
+}
+
+void TraceOutputs::command(const CommandRecord& record) {
+  for (ActivityObserver* writer : writers_) writer->command(record);
+}
+
+bool TraceOutputs::wants_plane_detail() const {
+  for (const ActivityObserver* writer : writers_)
+    if (writer->wants_plane_detail()) return true;
+  return false;
+}
+
+void TraceOutputs::plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what,
+                              const sc_core::sc_time& start, const sc_core::sc_time& end) {
+  for (ActivityObserver* writer : writers_)
+    if (writer->wants_plane_detail()) writer->plane_busy(channel, die, plane, what, start, end);
+}
+
+void TraceOutputs::stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage,
+                              const sc_core::sc_time& start, const sc_core::sc_time& end) {
+  for (ActivityObserver* writer : writers_)
+    if (writer->wants_plane_detail()) writer->stage_busy(channel, die, plane, stage, start, end);
+}
+
+void TraceOutputs::queue_depth(ChannelId channel, DieId die, std::uint32_t requests) {
+  for (ActivityObserver* writer : writers_) writer->queue_depth(channel, die, requests);
+}
+
+void TraceOutputs::global_buffer(ChannelId channel, DieId die, std::int64_t delta_bytes, const sc_core::sc_time& at) {
+  for (ActivityObserver* writer : writers_) writer->global_buffer(channel, die, delta_bytes, at);
+}
+
+void TraceOutputs::kv_buffer(bool on_die, ChannelId channel, DieId die, PlaneId plane, std::uint64_t fill_bytes) {
+  for (ActivityObserver* writer : writers_) writer->kv_buffer(on_die, channel, die, plane, fill_bytes);
+}
+
+void TraceOutputs::npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
+                          const CommandTag& tag) {
+  for (ActivityObserver* writer : writers_) writer->npu_op(kind, start, end, tag);
+}
+
+void TraceOutputs::phase_begin(const CommandTag& tag) {
+  for (ActivityObserver* writer : writers_) writer->phase_begin(tag);
+}
+
+void TraceOutputs::phase_end(const CommandTag& tag, const sc_core::sc_time& began) {
+  for (ActivityObserver* writer : writers_) writer->phase_end(tag, began);
+}
+
+}  // namespace kvnand

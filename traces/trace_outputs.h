@@ -1,0 +1,56 @@
+// The trace files a run asked for, behind one observer: creates the waveform and timeline
+// writers a TraceSpec names and closes them all at the end of the run (however it ends).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "command_timeline.h"
+#include "common/activity_observer.h"
+#include "trace_layout.h"
+#include "trace_spec.h"
+#include "wave_recorder.h"
+
+namespace kvnand {
+
+class TraceOutputs : public ActivityObserver {
+ public:
+  /// Opens every file the spec names; throws std::runtime_error naming a file that cannot be
+  /// written (none is left behind).
+  TraceOutputs(const TraceSpec& spec, const TraceLayout& layout);
+
+  /// This, or null when the spec asks for nothing (so models skip all reporting).
+  ActivityObserver* observer() { return writers_.empty() ? nullptr : this; }
+
+  /// Closes every file at simulated time `end`; throws std::runtime_error listing the files that
+  /// could not be written (the others are complete). Idempotent.
+  void close(const sc_core::sc_time& end);
+  /// The files written by close(), for messages.
+  const std::vector<std::string>& files() const { return files_; }
+
+  void command(const CommandRecord& record) override;
+  bool wants_plane_detail() const override;
+  void plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what, const sc_core::sc_time& start,
+                  const sc_core::sc_time& end) override;
+  void stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage, const sc_core::sc_time& start,
+                  const sc_core::sc_time& end) override;
+  void queue_depth(ChannelId channel, DieId die, std::uint32_t requests) override;
+  void global_buffer(ChannelId channel, DieId die, std::int64_t delta_bytes, const sc_core::sc_time& at) override;
+  void kv_buffer(bool on_die, ChannelId channel, DieId die, PlaneId plane, std::uint64_t fill_bytes) override;
+  void npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
+              const CommandTag& tag) override;
+  void phase_begin(const CommandTag& tag) override;
+  void phase_end(const CommandTag& tag, const sc_core::sc_time& began) override;
+
+ private:
+  std::unique_ptr<WaveRecorder> wave_;
+  std::unique_ptr<CommandTimeline> timeline_;
+  std::vector<ActivityObserver*> writers_;
+  std::vector<std::string> files_;
+  bool closed_ = false;
+};
+
+}  // namespace kvnand
