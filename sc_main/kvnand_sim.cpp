@@ -84,11 +84,15 @@ int sc_main(int argc, char* argv[]) {
     app.parse(argc, argv);
     options.run.pattern.kind = *kvnand::pattern_from_name(pattern);
     for (const std::string& text : overrides) options.overrides.push_back(kvnand::config::parse_override(text));
-    if (!vcd_window.empty()) trace.wave.window = kvnand::parse_time_window(vcd_window);
-    for (const std::string& scope : trace.wave.scopes) kvnand::check_scope_pattern(scope);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "kvnand-sim: --vcd-window / --vcd-scope: " << e.what() << "\n";
-    return kvnand::kExitBadInput;
+    const char* option = "--vcd-window";
+    try {
+      if (!vcd_window.empty()) trace.wave.window = kvnand::parse_time_window(vcd_window);
+      option = "--vcd-scope";
+      for (const std::string& scope : trace.wave.scopes) kvnand::check_scope_pattern(scope);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "kvnand-sim: " << option << ": " << e.what() << "\n";
+      return kvnand::kExitBadInput;
+    }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "kvnand-sim: " << e.what() << "\nRun with --help for usage.\n";

@@ -16,6 +16,8 @@ TraceOutputs::TraceOutputs(const TraceSpec& spec, const TraceLayout& layout) {
     for (const std::string* file : {&spec.timeline_file, &spec.commands_file})
       if (!file->empty()) files_.push_back(*file);
   }
+  for (ActivityObserver* writer : writers_)
+    if (writer->wants_plane_detail()) detail_writers_.push_back(writer);
 }
 
 void TraceOutputs::close(const sc_core::sc_time& end) {
@@ -39,22 +41,16 @@ void TraceOutputs::command(const CommandRecord& record) {
   for (ActivityObserver* writer : writers_) writer->command(record);
 }
 
-bool TraceOutputs::wants_plane_detail() const {
-  for (const ActivityObserver* writer : writers_)
-    if (writer->wants_plane_detail()) return true;
-  return false;
-}
+bool TraceOutputs::wants_plane_detail() const { return !detail_writers_.empty(); }
 
 void TraceOutputs::plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
-  for (ActivityObserver* writer : writers_)
-    if (writer->wants_plane_detail()) writer->plane_busy(channel, die, plane, what, start, end);
+  for (ActivityObserver* writer : detail_writers_) writer->plane_busy(channel, die, plane, what, start, end);
 }
 
 void TraceOutputs::stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
-  for (ActivityObserver* writer : writers_)
-    if (writer->wants_plane_detail()) writer->stage_busy(channel, die, plane, stage, start, end);
+  for (ActivityObserver* writer : detail_writers_) writer->stage_busy(channel, die, plane, stage, start, end);
 }
 
 void TraceOutputs::queue_depth(ChannelId channel, DieId die, std::uint32_t requests) {

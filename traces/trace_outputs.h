@@ -49,6 +49,8 @@ class TraceOutputs : public ActivityObserver {
   std::unique_ptr<WaveRecorder> wave_;
   std::unique_ptr<CommandTimeline> timeline_;
   std::vector<ActivityObserver*> writers_;
+  /// The writers that want plane and stage reports (fixed once they are built).
+  std::vector<ActivityObserver*> detail_writers_;
   std::vector<std::string> files_;
   bool closed_ = false;
 };

@@ -23,6 +23,7 @@ FlashDie::FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelI
       channel_(channel),
       die_(die),
       observer_(observer),
+      plane_detail_(observer != nullptr && observer->wants_plane_detail()),
       planes_(spec.geometry.planes_per_die),
       pages_(spec.geometry),
       wear_(spec.geometry),
@@ -88,7 +89,7 @@ sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, PlaneActivity what, co
   array_free_at_ = end;
   if (ifc_ != nullptr) ifc_->occupy_all_planes_until(end);
   stats_.busy_time += duration;
-  if (observer_ != nullptr && observer_->wants_plane_detail())
+  if (plane_detail_)
     planes.for_each([&](PlaneId plane) { observer_->plane_busy(channel_, die_, plane, what, start, end); });
   return end;
 }
@@ -235,13 +236,13 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
   }
   op.ready_at = ifc_->program(op.plane, std::max(at, array_free_at_), op.program_bytes);
   op.array_start = op.ready_at - spec_.timing.tPROG;
-  if (observer_ != nullptr && observer_->wants_plane_detail())
+  if (plane_detail_)
     observer_->plane_busy(channel_, die_, op.plane, PlaneActivity::Program, op.array_start, op.ready_at);
   return true;
 }
 
 std::function<void(PlaneId, const PageStageInterval&)> FlashDie::stage_reporter(const IfcStreamCommand& cmd) const {
-  if (observer_ == nullptr || !observer_->wants_plane_detail()) return {};
+  if (!plane_detail_) return {};
   // A plane computes from its first page entering the array to its last page leaving the PEs
   // (in stream mode the spans of the Array and Pe stages).
   const bool spans = ifc_->spec().mode == PipelineMode::Stream;

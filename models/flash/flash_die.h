@@ -38,7 +38,8 @@ class FlashDie : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<FlashDie> socket;
 
-  /// `ifc` null: a plain NAND die that refuses in-flash-compute commands.
+  /// `ifc` null: a plain NAND die that refuses in-flash-compute commands. `observer` (may be
+  /// null) must be fully built: its wants_plane_detail() is asked here once.
   FlashDie(sc_core::sc_module_name name, const FlashSpec& spec, ChannelId channel, DieId die,
            ActivityObserver* observer, const IfcSpec* ifc = nullptr);
 
@@ -87,6 +88,8 @@ class FlashDie : public sc_core::sc_module {
   ChannelId channel_;
   DieId die_;
   ActivityObserver* observer_;
+  /// Whether the observer wants plane and stage reports (asked once: the answer is fixed).
+  bool plane_detail_;
   std::vector<PlaneRegisters> planes_;
   PageStore pages_;
   WearCounters wear_;
