@@ -12,6 +12,8 @@ namespace {
 /// Room for a CSV row or a trace event besides its names: at most nine numbers, a plane list,
 /// and fixed keys and separators (under 200 characters).
 constexpr std::size_t kLineBytes = 9 * TextCursor::kMaxMicrosText + TextCursor::kMaxPlaneText + 256;
+/// The times of a CSV row: issue, start, end, bus start and end, array start and end.
+constexpr std::size_t kCsvTimes = 7;
 constexpr std::uint32_t kFlashPid = 1;
 constexpr std::uint32_t kSocPid = 2;
 /// Trace-event metadata events carry a thread id; process-level ones use 0.
@@ -131,10 +133,32 @@ void CommandTimeline::write_csv_row(const CommandRecord& record) {
   const bool array_work = record.array_end > record.array_start;
   const sc_core::sc_time& end = array_work ? std::max(record.bus_end, record.array_end) : record.bus_end;
   TextCursor row(csv_->room(csv_row_bytes_));
-  row.number(ps_of(record.issue)).put(',').number(ps_of(record.bus_start)).put(',').number(ps_of(end)).put(',');
-  row.number(ps_of(record.bus_start)).put(',').number(ps_of(record.bus_end)).put(',');
-  if (array_work) row.number(ps_of(record.array_start)).put(',').number(ps_of(record.array_end));
-  else row.put(',');
+  // A row repeats its times (start is bus_start, end is bus_end or array_end, the array often
+  // starts as the bus ends): an equal time copies its text rather than formatting it again.
+  std::array<std::uint64_t, kCsvTimes> times{};
+  std::array<std::string_view, kCsvTimes> texts{};
+  std::size_t known = 0;
+  const auto time = [&](const sc_core::sc_time& t) -> TextCursor& {
+    const std::uint64_t ps = ps_of(t);
+    for (std::size_t i = 0; i < known; ++i)
+      if (times[i] == ps) return row.put(texts[i]);
+    const char* const from = row.end();
+    row.number(ps);
+    times[known] = ps;
+    texts[known++] = std::string_view(from, static_cast<std::size_t>(row.end() - from));
+    return row;
+  };
+  time(record.issue).put(',');
+  time(record.bus_start).put(',');
+  time(end).put(',');
+  time(record.bus_start).put(',');
+  time(record.bus_end).put(',');
+  if (array_work) {
+    time(record.array_start).put(',');
+    time(record.array_end);
+  } else {
+    row.put(',');
+  }
   row.put(',').number(record.channel.value()).put(',');
   if (record.all_dies) row.put("all");
   else row.number(record.die.value());

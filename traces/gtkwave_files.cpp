@@ -33,7 +33,8 @@ constexpr int kWindowWidthPx = 1400;
 constexpr int kWindowHeightPx = 800;
 constexpr int kHierarchyWidthPx = 220;
 constexpr int kSignalsWidthPx = 260;
-constexpr int kWavePaneMarginPx = 40;
+// GTKWave's scroll bar and borders take about this much of the wave pane.
+constexpr int kWavePaneMarginPx = 80;
 // GTKWave's zoom z shows zoom_base^-z time units per frame of frame_px pixels.
 constexpr double kZoomBase = 2.0;
 constexpr double kFramePx = 200.0;

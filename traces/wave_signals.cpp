@@ -241,8 +241,13 @@ void WaveRecorder::declare(const WaveSpec& spec, const TraceLayout& layout) {
     return row.kind != WaveView::Row::Kind::Signal && die_groups.count(row.text) != 0;
   };
   const auto shown_dies = std::count_if(view_.rows.begin(), view_.rows.end(), is_die_group) / 2;
-  for (WaveView::Row& row : view_.rows)
-    if (is_die_group(row)) row.closed = shown_dies > static_cast<std::ptrdiff_t>(kMaxOpenDieGroups);
+  // The first die shown stays open, so that a die's signals are on the first screen.
+  const std::string* first_die = nullptr;
+  for (WaveView::Row& row : view_.rows) {
+    if (!is_die_group(row)) continue;
+    if (first_die == nullptr) first_die = &row.text;
+    row.closed = shown_dies > static_cast<std::ptrdiff_t>(kMaxOpenDieGroups) && row.text != *first_die;
+  }
 
   if (layout.decode) {
     d.enter("npu", "npu", false);
@@ -276,6 +281,10 @@ void WaveRecorder::declare(const WaveSpec& spec, const TraceLayout& layout) {
     }
     d.leave();
   }
+  // GTKWave shows the NPU and the dataflow (a few rows) above the flash (many), so that all three
+  // kinds are on the first screen.
+  std::stable_partition(view_.rows.begin(), view_.rows.end(),
+                        [](const WaveView::Row& row) { return row.text.rfind("flash", 0) != 0; });
 
   if (d.declared() == 0) {
     const std::string last_channel = "flash.channel" + std::to_string(layout.channels - 1);

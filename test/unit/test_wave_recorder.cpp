@@ -457,8 +457,13 @@ TEST_F(WaveRecorderTest, SaveFileListsExactlyTheDeclaredSignalsWithExistingFilte
   EXPECT_EQ(lines[1], "[dumpfile] \"wave.vcd\"");
   EXPECT_EQ(lines[2], "[savefile] \"wave.gtkw\"");
   // A named signal: decimal through its filter, named on the line before.
-  EXPECT_EQ(preceding(lines, "flash.channel0.die0.state[2:0]"), "^2 wave.filters/die_state.txt");
-  EXPECT_EQ(preceding(lines, "^2 wave.filters/die_state.txt"), "@2024");
+  const std::string filter = preceding(lines, "flash.channel0.die0.state[2:0]");
+  EXPECT_EQ(filter.substr(filter.find(' ') + 1), "wave.filters/die_state.txt");
+  EXPECT_EQ(preceding(lines, filter), "@2024");
+  // The NPU and the dataflow come first, above the many flash rows.
+  const auto row = [&](const std::string& text) { return std::find(lines.begin(), lines.end(), text) - lines.begin(); };
+  EXPECT_LT(row("-npu"), row("-flash.channel0"));
+  EXPECT_LT(row("-dataflow"), row("-flash.channel0"));
   // Two dies: their groups open; a die's planes in one collapsed group.
   EXPECT_EQ(preceding(lines, "-flash.channel0.die1"), "@800200");
   EXPECT_EQ(preceding(lines, "-flash.channel0.die1.plane*"), "@c00200");
@@ -470,6 +475,7 @@ TEST_F(WaveRecorderTest, ManyDiesOpenWithCollapsedDieGroups) {
   WaveRecorder(spec_, flash_layout(2, 3, 1)).close(at(100));  // six dies shown
   std::vector<std::string> lines = lines_of(dir_ / "wave.gtkw");
   EXPECT_EQ(preceding(lines, "-flash.channel1.die2"), "@c00200");
+  EXPECT_EQ(preceding(lines, "-flash.channel0.die0"), "@800200");  // the first die stays open
   EXPECT_EQ(preceding(lines, "-flash.channel1"), "@800200");
   spec_.scopes = {"flash.channel1"};  // three dies shown
   WaveRecorder(spec_, flash_layout(2, 3, 1)).close(at(100));
