@@ -12,8 +12,6 @@ namespace {
 /// Room for a CSV row or a trace event besides its names: at most nine numbers, a plane list,
 /// and fixed keys and separators (under 200 characters).
 constexpr std::size_t kLineBytes = 9 * TextCursor::kMaxMicrosText + TextCursor::kMaxPlaneText + 256;
-/// The times of a CSV row: issue, start, end, bus start and end, array start and end.
-constexpr std::size_t kCsvTimes = 7;
 constexpr std::uint32_t kFlashPid = 1;
 constexpr std::uint32_t kSocPid = 2;
 /// Trace-event metadata events carry a thread id; process-level ones use 0.
@@ -90,15 +88,18 @@ std::uint32_t CommandTimeline::die_track(ChannelId channel, DieId die) const {
 void CommandTimeline::add_slice(Slice slice, std::uint32_t track, const sc_core::sc_time& start,
                                 const sc_core::sc_time& end, const CommandTag& tag) {
   if (end <= start) return;
-  // close() sorts 32-bit indices.
-  if (tracks_[track].size() > UINT32_MAX)
-    throw std::runtime_error(json_path_ + ": more than 2^32 slices on one timeline track");
+  // close() sorts 32-bit indices, and slices name their tags by one.
+  if (tracks_[track].size() > UINT32_MAX || tags_.size() > UINT32_MAX)
+    throw std::runtime_error(json_path_ + ": more than 2^32 timeline slices");
+  Tag stored;
+  if (tag.token) stored.token = *tag.token;
+  if (tag.layer) stored.layer = *tag.layer;
+  if (tag.head) stored.head = *tag.head;
+  if (tag.phase) stored.phase = static_cast<std::uint8_t>(*tag.phase);
+  if (tags_.empty() || !(tags_.back() == stored)) tags_.push_back(stored);
+  slice.tag = static_cast<std::uint32_t>(tags_.size() - 1);
   slice.start_ps = ps_of(start);
   slice.end_ps = ps_of(end);
-  if (tag.token) slice.token = *tag.token;
-  if (tag.layer) slice.layer = *tag.layer;
-  if (tag.head) slice.head = *tag.head;
-  if (tag.phase) slice.phase = static_cast<std::uint8_t>(*tag.phase);
   tracks_[track].push_back(slice);
 }
 
@@ -106,14 +107,14 @@ void CommandTimeline::command(const CommandRecord& record) {
   if (csv_ != nullptr) write_csv_row(record);
   if (json_ == nullptr) return;
 
-  Slice bus;
+  Slice bus{};
   bus.label = static_cast<std::uint8_t>(record.command);
   bus.amount = record.bus_bytes;
   bus.detail = record.all_dies ? kAllDies : record.die.value();
   add_slice(bus, channel_track(record.channel), record.bus_start, record.bus_end, record.tag);
 
   if (record.array_end <= record.array_start) return;
-  Slice array;
+  Slice array{};
   array.detail = record.planes.bits();
   if (record.command == NandCommand::IfcCompute) {
     array.label = static_cast<std::uint8_t>(kComputeLabel + static_cast<std::uint8_t>(record.kernel));
@@ -133,32 +134,10 @@ void CommandTimeline::write_csv_row(const CommandRecord& record) {
   const bool array_work = record.array_end > record.array_start;
   const sc_core::sc_time& end = array_work ? std::max(record.bus_end, record.array_end) : record.bus_end;
   TextCursor row(csv_->room(csv_row_bytes_));
-  // A row repeats its times (start is bus_start, end is bus_end or array_end, the array often
-  // starts as the bus ends): an equal time copies its text rather than formatting it again.
-  std::array<std::uint64_t, kCsvTimes> times{};
-  std::array<std::string_view, kCsvTimes> texts{};
-  std::size_t known = 0;
-  const auto time = [&](const sc_core::sc_time& t) -> TextCursor& {
-    const std::uint64_t ps = ps_of(t);
-    for (std::size_t i = 0; i < known; ++i)
-      if (times[i] == ps) return row.put(texts[i]);
-    const char* const from = row.end();
-    row.number(ps);
-    times[known] = ps;
-    texts[known++] = std::string_view(from, static_cast<std::size_t>(row.end() - from));
-    return row;
-  };
-  time(record.issue).put(',');
-  time(record.bus_start).put(',');
-  time(end).put(',');
-  time(record.bus_start).put(',');
-  time(record.bus_end).put(',');
-  if (array_work) {
-    time(record.array_start).put(',');
-    time(record.array_end);
-  } else {
-    row.put(',');
-  }
+  row.number(ps_of(record.issue)).put(',').number(ps_of(record.bus_start)).put(',').number(ps_of(end)).put(',');
+  row.number(ps_of(record.bus_start)).put(',').number(ps_of(record.bus_end)).put(',');
+  if (array_work) row.number(ps_of(record.array_start)).put(',').number(ps_of(record.array_end));
+  else row.put(',');
   row.put(',').number(record.channel.value()).put(',');
   if (record.all_dies) row.put("all");
   else row.number(record.die.value());
@@ -182,7 +161,7 @@ void CommandTimeline::write_csv_row(const CommandRecord& record) {
 void CommandTimeline::npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
                              const CommandTag& tag) {
   if (json_ == nullptr) return;
-  Slice slice;
+  Slice slice{};
   slice.label = static_cast<std::uint8_t>(kind);
   add_slice(slice, npu_track(), start, end, tag);
 }
@@ -204,6 +183,7 @@ void CommandTimeline::close(const sc_core::sc_time& end) {
   }
   discard();
   tracks_.clear();
+  tags_.clear();
   if (!errors.empty()) throw std::runtime_error(errors);
 }
 
@@ -244,7 +224,8 @@ void CommandTimeline::write_json(const sc_core::sc_time& end) {
   // Every track's order, lanes included, comes before the metadata that names the lanes.
   std::vector<std::vector<std::uint32_t>> orders(track_count());
   std::vector<std::uint32_t> lanes(track_count());
-  for (std::uint32_t track = 0; track < track_count(); ++track) lanes[track] = place_on_lanes(tracks_[track], orders[track]);
+  for (std::uint32_t track = 0; track < track_count(); ++track)
+    lanes[track] = place_on_lanes(tracks_[track], orders[track]);
 
   std::string head = "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"kvnand\",\"version\":";
   append_json_string(head, KVNAND_VERSION);
@@ -337,7 +318,8 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
   const bool flash = track < npu_track();
   const bool channel = track < layout_.channels;
   const bool dataflow = track == dataflow_track();
-  const std::string& phase = text.phase[slice.phase != kNoPhase ? slice.phase : kPhaseCount];
+  const Tag& tag = tags_[slice.tag];
+  const std::string& phase = text.phase[tag.phase != kNoPhase ? tag.phase : kPhaseCount];
   TextCursor event(json_->room(text.longest + kLineBytes));
   // Metadata came first, so every slice follows another event.
   if (channel) {
@@ -347,10 +329,11 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
   } else if (!dataflow) {
     event.put(text.npu[slice.label]);
   } else {
-    // The step's name: its phase, layer and head ("qkv L3 H1").
+    // The step's name: its phase, layer and head ("qkv L3 H1"), in the phase's JSON string
+    // before its closing quote.
     event.put(kEventStart).put(std::string_view(phase).substr(0, phase.size() - 1));
-    if (slice.layer != kNoIndex) event.put(" L").number(slice.layer);
-    if (slice.head != kNoIndex) event.put(" H").number(slice.head);
+    if (tag.layer != kNoIndex) event.put(" L").number(tag.layer);
+    if (tag.head != kNoIndex) event.put(" H").number(tag.head);
     event.put('"').put(text.step_rest);
   }
   event.number(tid).put(",\"ts\":").micros(slice.start_ps).put(",\"dur\":").micros(slice.end_ps - slice.start_ps);
@@ -365,10 +348,10 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
     if (slice.detail != 0) event.key("\"planes\":\"", first).put(plane_text_.of(slice.detail)).put('"');
     if (slice.label >= kComputeLabel) event.key("\"pages\":", first).number(slice.amount);
   }
-  if (slice.token != kNoToken) event.key("\"token\":", first).number(slice.token);
-  if (slice.layer != kNoIndex) event.key("\"layer\":", first).number(slice.layer);
-  if (slice.head != kNoIndex) event.key("\"head\":", first).number(slice.head);
-  if (slice.phase != kNoPhase && !dataflow) event.key("\"phase\":", first).put(phase);
+  if (tag.token != kNoToken) event.key("\"token\":", first).number(tag.token);
+  if (tag.layer != kNoIndex) event.key("\"layer\":", first).number(tag.layer);
+  if (tag.head != kNoIndex) event.key("\"head\":", first).number(tag.head);
+  if (tag.phase != kNoPhase && !dataflow) event.key("\"phase\":", first).put(phase);
   json_->done(event.put("}}").end());
 }
 

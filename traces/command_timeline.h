@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <systemc>
@@ -28,15 +29,8 @@ class CommandTimeline : public ActivityObserver {
   CommandTimeline& operator=(const CommandTimeline&) = delete;
 
   void command(const CommandRecord& record) override;
-  bool wants_plane_detail() const override { return false; }
-  void plane_busy(ChannelId, DieId, PlaneId, PlaneActivity, const sc_core::sc_time&, const sc_core::sc_time&) override {}
-  void stage_busy(ChannelId, DieId, PlaneId, PipelineStage, const sc_core::sc_time&, const sc_core::sc_time&) override {}
-  void queue_depth(ChannelId, DieId, std::uint32_t) override {}
-  void global_buffer(ChannelId, DieId, std::int64_t, const sc_core::sc_time&) override {}
-  void kv_buffer(bool, ChannelId, DieId, PlaneId, std::uint64_t) override {}
   void npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
               const CommandTag& tag) override;
-  void phase_begin(const CommandTag&) override {}
   void phase_end(const CommandTag& tag, const sc_core::sc_time& began) override;
 
   /// Writes what was recorded (commands issued and steps ended by `end`; a command's own end
@@ -45,24 +39,33 @@ class CommandTimeline : public ActivityObserver {
   void close(const sc_core::sc_time& end);
 
  private:
-  /// One interval on one track, kept compact (runs hold ~10^5 commands per token): names are
-  /// enum values, absent tag fields sentinels.
-  struct Slice {
-    std::uint64_t start_ps = 0;
-    std::uint64_t end_ps = 0;
-    /// Channel tracks: bus bytes. Die tracks: pages (IfcCompute).
-    std::uint64_t amount = 0;
-    /// Channel tracks: the die index or kAllDies. Die tracks: the plane bits.
-    std::uint64_t detail = 0;
+  /// A command tag as stored: absent fields are sentinels.
+  struct Tag {
     std::uint64_t token = kNoToken;
     std::uint32_t layer = kNoIndex;
     std::uint32_t head = kNoIndex;
-    std::uint16_t lane = 0;
-    /// Flash tracks: a NandCommand, or kComputeLabel + IfcKernel for IfcCompute. NPU: NpuOpKind.
-    std::uint8_t label = 0;
     std::uint8_t phase = kNoPhase;
+    bool operator==(const Tag& other) const {
+      return token == other.token && layer == other.layer && head == other.head && phase == other.phase;
+    }
   };
-  static_assert(sizeof(Slice) <= 56, "a slice should stay compact: a decode token makes ~10^5 of them");
+  /// One interval on one track, kept compact (runs hold ~10^5 commands per token): names are
+  /// enum values, the tag an index into tags_ (consecutive reports mostly share theirs).
+  /// Trivial, so that chunks are not filled before use: make them with Slice{}.
+  struct Slice {
+    std::uint64_t start_ps;
+    std::uint64_t end_ps;
+    /// Channel tracks: bus bytes. Die tracks: pages (IfcCompute).
+    std::uint64_t amount;
+    /// Channel tracks: the die index or kAllDies. Die tracks: the plane bits.
+    std::uint64_t detail;
+    std::uint32_t tag;
+    std::uint16_t lane;
+    /// Flash tracks: a NandCommand, or kComputeLabel + IfcKernel for IfcCompute. NPU: NpuOpKind.
+    std::uint8_t label;
+  };
+  static_assert(sizeof(Slice) <= 40, "a slice should stay compact: a decode token makes ~10^5 of them");
+  static_assert(std::is_trivial_v<Slice>);
   static constexpr std::uint64_t kNoToken = UINT64_MAX;
   static constexpr std::uint32_t kNoIndex = UINT32_MAX;
   static constexpr std::uint8_t kNoPhase = UINT8_MAX;
@@ -77,7 +80,7 @@ class CommandTimeline : public ActivityObserver {
     std::size_t size() const { return size_; }
     Slice& operator[](std::size_t index) { return chunks_[index / kChunkSlices][index % kChunkSlices]; }
     void push_back(const Slice& slice) {
-      if (size_ == chunks_.size() * kChunkSlices) chunks_.push_back(std::make_unique<Slice[]>(kChunkSlices));
+      if (size_ == chunks_.size() * kChunkSlices) chunks_.push_back(std::unique_ptr<Slice[]>(new Slice[kChunkSlices]));
       (*this)[size_++] = slice;
     }
 
@@ -123,6 +126,7 @@ class CommandTimeline : public ActivityObserver {
   std::size_t csv_row_bytes_ = 0;
   PlaneListText plane_text_;
   std::vector<Track> tracks_;
+  std::vector<Tag> tags_;
   bool closed_ = false;
 };
 

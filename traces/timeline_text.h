@@ -25,8 +25,10 @@ class TextCursor {
   static constexpr std::size_t kMaxDigits = 20;
   /// Characters of a plane list: at most 64 planes of up to two digits, each with a separator.
   static constexpr std::size_t kMaxPlaneText = PlaneMask::kMaxPlanes * 3;
+  /// Decimals of micros(), which writes picoseconds as microseconds.
+  static constexpr std::size_t kMicrosecondDecimals = 6;
   /// Characters of micros(): the integer part, the point and the decimals.
-  static constexpr std::size_t kMaxMicrosText = kMaxDigits + 7;
+  static constexpr std::size_t kMaxMicrosText = kMaxDigits + 1 + kMicrosecondDecimals;
 
   explicit TextCursor(char* at) : at_(at) {}
   char* end() const { return at_; }
@@ -40,8 +42,8 @@ class TextCursor {
     *at_++ = c;
     return *this;
   }
-  /// Decimal digits, eight at a time in independent pairs, so that the divisions do not wait
-  /// on each other as they would digit by digit (this is the bulk of the writing).
+  /// Decimal digits, in chunks of eight whose four pairs come from independent divisions
+  /// rather than a chain of one division per digit (numbers are the bulk of the writing).
   TextCursor& number(std::uint64_t value) {
     if (value < kTenToTheEight) return leading(static_cast<std::uint32_t>(value));
     const std::uint64_t high = value / kTenToTheEight;
@@ -85,10 +87,8 @@ class TextCursor {
 
  private:
   static constexpr std::uint64_t kPicosecondsPerMicrosecond = 1000000;
-  static constexpr int kMicrosecondDecimals = 6;
   static constexpr std::uint32_t kTen = 10;
   static constexpr std::uint32_t kHundred = 100;
-
   static constexpr std::uint64_t kTenToTheFour = 10000;
   static constexpr std::uint64_t kTenToTheEight = kTenToTheFour * kTenToTheFour;
   static constexpr std::size_t kChunkDigits = 8;
@@ -146,7 +146,7 @@ class PlaneListText {
  private:
   std::uint64_t bits_ = 0;  // the empty mask's text is empty
   std::size_t size_ = 0;
-  char text_[TextCursor::kMaxPlaneText];
+  char text_[TextCursor::kMaxPlaneText] = {};
 };
 
 /// `text` as a JSON string literal, appended to `out`.

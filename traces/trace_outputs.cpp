@@ -43,14 +43,14 @@ void TraceOutputs::command(const CommandRecord& record) {
 
 bool TraceOutputs::wants_plane_detail() const { return !detail_writers_.empty(); }
 
-void TraceOutputs::plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what,
+void TraceOutputs::plane_busy(ChannelId channel, DieId die, PlaneMask planes, PlaneActivity what,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
-  for (ActivityObserver* writer : detail_writers_) writer->plane_busy(channel, die, plane, what, start, end);
+  for (ActivityObserver* writer : detail_writers_) writer->plane_busy(channel, die, planes, what, start, end);
 }
 
-void TraceOutputs::stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage,
+void TraceOutputs::stage_busy(ChannelId channel, DieId die, PlaneMask planes, PipelineStage stage,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
-  for (ActivityObserver* writer : detail_writers_) writer->stage_busy(channel, die, plane, stage, start, end);
+  for (ActivityObserver* writer : detail_writers_) writer->stage_busy(channel, die, planes, stage, start, end);
 }
 
 void TraceOutputs::queue_depth(ChannelId channel, DieId die, std::uint32_t requests) {

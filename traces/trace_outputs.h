@@ -33,9 +33,9 @@ class TraceOutputs : public ActivityObserver {
 
   void command(const CommandRecord& record) override;
   bool wants_plane_detail() const override;
-  void plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what, const sc_core::sc_time& start,
+  void plane_busy(ChannelId channel, DieId die, PlaneMask planes, PlaneActivity what, const sc_core::sc_time& start,
                   const sc_core::sc_time& end) override;
-  void stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage, const sc_core::sc_time& start,
+  void stage_busy(ChannelId channel, DieId die, PlaneMask planes, PipelineStage stage, const sc_core::sc_time& start,
                   const sc_core::sc_time& end) override;
   void queue_depth(ChannelId channel, DieId die, std::uint32_t requests) override;
   void global_buffer(ChannelId channel, DieId die, std::int64_t delta_bytes, const sc_core::sc_time& at) override;

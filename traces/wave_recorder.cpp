@@ -143,26 +143,28 @@ void WaveRecorder::command(const CommandRecord& record) {
 
 bool WaveRecorder::wants_plane_detail() const { return want_plane_detail_; }
 
-void WaveRecorder::plane_busy(ChannelId channel, DieId die, PlaneId plane, PlaneActivity what,
+void WaveRecorder::plane_busy(ChannelId channel, DieId die, PlaneMask planes, PlaneActivity what,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
   if (what != PlaneActivity::Idle && !plane_states_.empty())
-    interval(plane_states_[plane_index(channel, die, plane)], start.value(), end.value(),
-             static_cast<std::uint64_t>(what));
+    planes.for_each([&](PlaneId plane) {
+      interval(plane_states_[plane_index(channel, die, plane)], start.value(), end.value(),
+               static_cast<std::uint64_t>(what));
+    });
   flush_before(sc_core::sc_time_stamp().value());
 }
 
-void WaveRecorder::stage_busy(ChannelId channel, DieId die, PlaneId plane, PipelineStage stage,
+void WaveRecorder::stage_busy(ChannelId channel, DieId die, PlaneMask planes, PipelineStage stage,
                               const sc_core::sc_time& start, const sc_core::sc_time& end) {
   const DieNodes& nodes = dies_[die_index(channel, die)];
   const int node = stage == PipelineStage::Ecc ? nodes.ecc_busy : stage == PipelineStage::Pe ? nodes.pe_busy : -1;
   if (node >= 0 && start < end) {
     StageBatch& batch = stage_batches_[stage == PipelineStage::Ecc ? 0 : 1];
-    const std::uint64_t bit = std::uint64_t{1} << plane.value();
-    if (batch.node == node && batch.start == start.value() && batch.end == end.value() && (batch.planes & bit) == 0) {
-      batch.planes |= bit;
+    const std::uint64_t bits = planes.bits();
+    if (batch.node == node && batch.start == start.value() && batch.end == end.value() && (batch.planes & bits) == 0) {
+      batch.planes |= bits;
     } else {
       push_batch(batch);
-      batch = StageBatch{node, start.value(), end.value(), bit};
+      batch = StageBatch{node, start.value(), end.value(), bits};
     }
   }
   flush_before(sc_core::sc_time_stamp().value());

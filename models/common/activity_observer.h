@@ -53,16 +53,16 @@ class ActivityObserver {
 
   /// Whether plane_busy and stage_busy are wanted (they cost a call per plane per command).
   virtual bool wants_plane_detail() const { return false; }
-  /// A plane's array or compute interval (only when wants_plane_detail()).
+  /// Planes' array or compute interval, the same for each of `planes` (only when wants_plane_detail()).
   virtual void plane_busy([[maybe_unused]] ChannelId channel, [[maybe_unused]] DieId die,
-                          [[maybe_unused]] PlaneId plane, [[maybe_unused]] PlaneActivity what,
+                          [[maybe_unused]] PlaneMask planes, [[maybe_unused]] PlaneActivity what,
                           [[maybe_unused]] const sc_core::sc_time& start,
                           [[maybe_unused]] const sc_core::sc_time& end) {}
-  /// When a plane's ECC decoder or PEs work (stage Ecc or Pe; only when wants_plane_detail()).
-  /// Stream-mode pipelines report one span per stage and command (first page in to last page
-  /// out); page mode reports every page.
+  /// When planes' ECC decoders or PEs work (stage Ecc or Pe; only when wants_plane_detail()), one
+  /// report for all planes with the same interval. Stream-mode pipelines report one span per
+  /// stage and plane (first page in to last page out); page mode reports every page.
   virtual void stage_busy([[maybe_unused]] ChannelId channel, [[maybe_unused]] DieId die,
-                          [[maybe_unused]] PlaneId plane, [[maybe_unused]] PipelineStage stage,
+                          [[maybe_unused]] PlaneMask planes, [[maybe_unused]] PipelineStage stage,
                           [[maybe_unused]] const sc_core::sc_time& start,
                           [[maybe_unused]] const sc_core::sc_time& end) {}
 

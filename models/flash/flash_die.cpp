@@ -90,7 +90,7 @@ sc_core::sc_time FlashDie::occupy_array(PlaneMask planes, PlaneActivity what, co
   if (ifc_ != nullptr) ifc_->occupy_all_planes_until(end);
   stats_.busy_time += duration;
   if (plane_detail_)
-    planes.for_each([&](PlaneId plane) { observer_->plane_busy(channel_, die_, plane, what, start, end); });
+    observer_->plane_busy(channel_, die_, planes, what, start, end);
   return end;
 }
 
@@ -193,6 +193,7 @@ bool FlashDie::ifc_compute(NandOperation& op, const sc_core::sc_time& at) {
   try {
     // The logic die queues the kernel behind any classic command still occupying the array.
     const IfcStreamResult result = ifc_->stream(op.stream, std::max(at, array_free_at_), stage_reporter(op.stream));
+    if (plane_detail_) report_stage_spans();
     op.compute_start = result.start;
     op.array_start = result.start;
     op.ready_at = result.end;
@@ -237,12 +238,14 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
   op.ready_at = ifc_->program(op.plane, std::max(at, array_free_at_), op.program_bytes);
   op.array_start = op.ready_at - spec_.timing.tPROG;
   if (plane_detail_)
-    observer_->plane_busy(channel_, die_, op.plane, PlaneActivity::Program, op.array_start, op.ready_at);
+    observer_->plane_busy(channel_, die_, PlaneMask::single(op.plane), PlaneActivity::Program, op.array_start,
+                          op.ready_at);
   return true;
 }
 
-std::function<void(PlaneId, const PageStageInterval&)> FlashDie::stage_reporter(const IfcStreamCommand& cmd) const {
+std::function<void(PlaneId, const PageStageInterval&)> FlashDie::stage_reporter(const IfcStreamCommand& cmd) {
   if (!plane_detail_) return {};
+  stage_spans_.clear();
   // A plane computes from its first page entering the array to its last page leaving the PEs
   // (in stream mode the spans of the Array and Pe stages).
   const bool spans = ifc_->spec().mode == PipelineMode::Stream;
@@ -254,10 +257,21 @@ std::function<void(PlaneId, const PageStageInterval&)> FlashDie::stage_reporter(
       if (interval.page == 0) starts[p] = interval.start;
       return;
     }
-    observer_->stage_busy(channel_, die_, plane, interval.stage, interval.start, interval.end);
+    stage_spans_.add(interval.stage, interval.start, interval.end, plane);
     if (interval.stage == PipelineStage::Pe && (spans || interval.page + 1 == pages[p]))
-      observer_->plane_busy(channel_, die_, plane, PlaneActivity::Compute, starts[p], interval.end);
+      stage_spans_.add(PipelineStage::Array, starts[p], interval.end, plane);
   };
+}
+
+void FlashDie::report_stage_spans() {
+  // The Array entries are the planes' whole compute intervals.
+  for (const StageSpans::Span& span : stage_spans_.spans()) {
+    if (span.stage == PipelineStage::Array)
+      observer_->plane_busy(channel_, die_, span.planes, PlaneActivity::Compute, span.start, span.end);
+    else
+      observer_->stage_busy(channel_, die_, span.planes, span.stage, span.start, span.end);
+  }
+  stage_spans_.clear();
 }
 
 void FlashDie::compute_values(NandOperation& op) {

@@ -17,6 +17,7 @@
 #include "common/flash_transactions.h"
 #include "flash/flash_spec.h"
 #include "flash/page_store.h"
+#include "flash/stage_spans.h"
 #include "flash/wear_counters.h"
 #include "ifc/ifc_engine.h"
 #include "ifc/ifc_spec.h"
@@ -81,8 +82,10 @@ class FlashDie : public sc_core::sc_module {
   void array_read(PlaneId plane, BlockId block, PageId page);
   sc_core::sc_time occupy_array(PlaneMask planes, PlaneActivity what, const sc_core::sc_time& start,
                                 const sc_core::sc_time& duration);
-  /// Forwards a kernel's stage intervals as PE / ECC and plane activity (empty when not wanted).
-  std::function<void(PlaneId, const PageStageInterval&)> stage_reporter(const IfcStreamCommand& cmd) const;
+  /// Gathers a kernel's stage intervals as PE / ECC and plane activity (empty when not wanted);
+  /// report_stage_spans() then reports them, planes with equal intervals together.
+  std::function<void(PlaneId, const PageStageInterval&)> stage_reporter(const IfcStreamCommand& cmd);
+  void report_stage_spans();
 
   FlashSpec spec_;
   ChannelId channel_;
@@ -90,6 +93,7 @@ class FlashDie : public sc_core::sc_module {
   ActivityObserver* observer_;
   /// Whether the observer wants plane and stage reports (asked once: the answer is fixed).
   bool plane_detail_;
+  StageSpans stage_spans_;
   std::vector<PlaneRegisters> planes_;
   PageStore pages_;
   WearCounters wear_;

@@ -194,6 +194,18 @@ TEST(TraceCli, NothingIsTracedUnlessAsked) {
   fs::remove_all(dir);
 }
 
+TEST(TraceCli, TheConfigsTraceSectionAsksTooAndTheCommandLineWins) {
+  const std::string dir = temp_dir();
+  run_decode("tiny-decode-c.json", dir,
+             "--set trace.commands_file=" + dir + "/c.csv --set trace.vcd_file=" + dir + "/config.vcd --vcd " + dir +
+                 "/cli.vcd");
+  EXPECT_TRUE(fs::exists(dir + "/c.csv"));
+  EXPECT_TRUE(fs::exists(dir + "/cli.vcd"));
+  EXPECT_TRUE(fs::exists(dir + "/cli.gtkw"));
+  EXPECT_FALSE(fs::exists(dir + "/config.vcd"));
+  fs::remove_all(dir);
+}
+
 TEST(TraceCli, BadTraceOptionsAreRefusedAndLeaveNothing) {
   const std::string dir = temp_dir();
   const std::string base = std::string(KVNAND_SIM) + " --platform " + platform("tiny-decode-d.json") +

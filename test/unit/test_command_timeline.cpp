@@ -433,6 +433,27 @@ TEST(CommandTimeline, OverlappingDieWorkGoesToASecondLane) {
   EXPECT_EQ(sort_index.at("channel 1 die 0"), sort_index.at("channel 0 die 1") + 2);
 }
 
+TEST(CommandTimeline, LongTrackSortsByStartAndKeepsReportOrderOfEqualSlices) {
+  const fs::path dir = test_dir();
+  CommandTimeline timeline((dir / "timeline.json").string(), "", layout());
+  // 2500 NPU ops (slices are stored in chunks of 1024) reported latest first, two by two with
+  // equal intervals: report k (its token) covers [1000 j, 1000 j + 500) ps, j = (2499 - k) / 2.
+  const std::uint64_t count = 2500;
+  for (std::uint64_t k = 0; k < count; ++k) {
+    const std::uint64_t j = (count - 1 - k) / 2;
+    timeline.npu_op(NpuOpKind::Rope, picoseconds(1000 * j), picoseconds(1000 * j + 500), tag(k, 0, 0, Phase::Qkv));
+  }
+  timeline.close(picoseconds(3000000));
+  const json trace = json::parse(text_of(dir / "timeline.json"));
+  const std::vector<Slice> slices = slices_of(dir / "timeline.json");
+  ASSERT_EQ(slices.size(), count);
+  for (std::uint64_t i = 0; i < count; ++i) {  // interval i / 2, the earlier report (token 2498 - i) first
+    ASSERT_EQ(ps_of(slices[i].ts), 1000 * (i / 2)) << i;
+    ASSERT_EQ(slices[i].event["args"]["token"], count - 2 - 2 * (i / 2) + i % 2) << i;
+  }
+  EXPECT_EQ(thread_of(trace, slices.back()), "npu");  // equal intervals nest: one lane
+}
+
 // The only test that advances simulated time (phase_end reads sc_time_stamp()): under CTest each
 // test runs in its own process, and run alone this one still starts at time 0.
 TEST(CommandTimeline, DataflowStepsNestOrTakeALane) {

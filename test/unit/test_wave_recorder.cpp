@@ -220,15 +220,17 @@ TEST_F(WaveRecorderTest, PeAndEccBusyCountPlanes) {
   EXPECT_TRUE(rec.wants_plane_detail());
   const ChannelId c(0);
   const DieId d(0);
-  rec.stage_busy(c, d, PlaneId(0), PipelineStage::Pe, at(100), at(300));
-  rec.stage_busy(c, d, PlaneId(1), PipelineStage::Pe, at(200), at(400));
-  rec.stage_busy(c, d, PlaneId(0), PipelineStage::Pe, at(300), at(350));  // back to back: still one plane
-  rec.stage_busy(c, d, PlaneId(1), PipelineStage::Pe, at(250), at(260));  // overlaps on its plane
-  rec.stage_busy(c, d, PlaneId(0), PipelineStage::Ecc, at(100), at(150));
-  rec.stage_busy(c, d, PlaneId(0), PipelineStage::Array, at(100), at(900));  // not a PE/ECC signal
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(0)), PipelineStage::Pe, at(100), at(300));
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(1)), PipelineStage::Pe, at(200), at(400));
+  // Back to back: still one plane; then an overlap on its own plane.
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(0)), PipelineStage::Pe, at(300), at(350));
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(1)), PipelineStage::Pe, at(250), at(260));
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(0)), PipelineStage::Ecc, at(100), at(150));
+  rec.stage_busy(c, d, PlaneMask::single(PlaneId(0)), PipelineStage::Array, at(100), at(900));  // not PE/ECC
+  rec.stage_busy(c, DieId(1), PlaneMask(0b11), PipelineStage::Pe, at(800), at(850));  // two planes at once
   for (std::uint32_t p : {0, 1, 0}) {  // a stream's planes in step, as the die reports them; plane 0 twice
-    rec.stage_busy(c, DieId(1), PlaneId(p), PipelineStage::Ecc, at(500), at(600));
-    rec.stage_busy(c, DieId(1), PlaneId(p), PipelineStage::Pe, at(550), at(700));
+    rec.stage_busy(c, DieId(1), PlaneMask::single(PlaneId(p)), PipelineStage::Ecc, at(500), at(600));
+    rec.stage_busy(c, DieId(1), PlaneMask::single(PlaneId(p)), PipelineStage::Pe, at(550), at(700));
   }
   rec.close(at(1000));
   const Vcd v = vcd();
@@ -236,7 +238,7 @@ TEST_F(WaveRecorderTest, PeAndEccBusyCountPlanes) {
   EXPECT_EQ(v.of("flash.channel0.die0.pe_busy"), rel({{100, 1}, {200, 2}, {350, 1}, {400, 0}}));
   EXPECT_EQ(v.of("flash.channel0.die0.ecc_busy"), rel({{100, 1}, {150, 0}}));
   EXPECT_EQ(v.of("flash.channel0.die1.ecc_busy"), rel({{500, 2}, {600, 0}}));
-  EXPECT_EQ(v.of("flash.channel0.die1.pe_busy"), rel({{550, 2}, {700, 0}}));
+  EXPECT_EQ(v.of("flash.channel0.die1.pe_busy"), rel({{550, 2}, {700, 0}, {800, 2}, {850, 0}}));
   EXPECT_EQ(v.width.count("flash.channel0.die0.plane0.pe"), 0u);  // no plane detail
 }
 
@@ -245,9 +247,9 @@ TEST_F(WaveRecorderTest, PlaneDetailOnAndOff) {
   {
     WaveRecorder rec(spec_, flash_layout());
     EXPECT_TRUE(rec.wants_plane_detail());
-    rec.plane_busy(ChannelId(1), DieId(0), PlaneId(1), PlaneActivity::Read, at(100), at(200));
-    rec.plane_busy(ChannelId(1), DieId(0), PlaneId(1), PlaneActivity::Compute, at(150), at(300));
-    rec.plane_busy(ChannelId(1), DieId(0), PlaneId(1), PlaneActivity::CacheCopy, at(300), at(320));
+    rec.plane_busy(ChannelId(1), DieId(0), PlaneMask::single(PlaneId(1)), PlaneActivity::Read, at(100), at(200));
+    rec.plane_busy(ChannelId(1), DieId(0), PlaneMask::single(PlaneId(1)), PlaneActivity::Compute, at(150), at(300));
+    rec.plane_busy(ChannelId(1), DieId(0), PlaneMask::single(PlaneId(1)), PlaneActivity::CacheCopy, at(300), at(320));
     rec.close(at(1000));
     const Vcd v = vcd();
     EXPECT_EQ(v.width.at("flash.channel1.die0.plane1.state"), 3u);
@@ -256,7 +258,7 @@ TEST_F(WaveRecorderTest, PlaneDetailOnAndOff) {
   }
   {
     WaveRecorder rec(spec_, decode_layout(false));
-    rec.stage_busy(ChannelId(0), DieId(1), PlaneId(0), PipelineStage::Ecc, at(10), at(20));
+    rec.stage_busy(ChannelId(0), DieId(1), PlaneMask::single(PlaneId(0)), PipelineStage::Ecc, at(10), at(20));
     rec.close(at(100));
     const Vcd v = vcd();
     EXPECT_EQ(v.of("flash.channel0.die1.plane0.ecc"), rel({{10, 1}, {20, 0}}));
