@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the cost of tracing one decode token of LLaMA3.1-8B at a 1K context on kvnand-d.
 # Usage: test/bench/trace_bench.sh [path/to/kvnand-sim]   (default: build/sc_main/kvnand-sim)
-# Prints wall time (median of 3 runs) and file sizes without traces, with VCD + timeline +
+# Prints wall time (median of 5 runs) and file sizes without traces, with VCD + timeline +
 # command CSV, with the VCD alone, a windowed VCD, a scoped VCD, and the VCD with plane detail.
 # Target (issue 5): tracing at most doubles the run time; windowed or scoped traces are
 # proportionally smaller.
@@ -12,10 +12,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run=("$sim" --platform platforms/kvnand-d.json --model llama3.1-8b --context 1024 --tokens 1 --quiet)
 
-# Median wall seconds of three runs of the given extra options.
+# Median wall seconds of five runs of the given extra options.
 timed() {
   local times=()
-  for _ in 1 2 3; do
+  for _ in 1 2 3 4 5; do
     rm -rf "$out/run" && mkdir -p "$out/run"
     local start end
     start=$(date +%s.%N)
@@ -23,7 +23,7 @@ timed() {
     end=$(date +%s.%N)
     times+=("$(python3 -c "print($end - $start)")")
   done
-  printf '%s\n' "${times[@]}" | sort -g | sed -n 2p
+  printf "%s\n" "${times[@]}" | sort -g | sed -n 3p
 }
 
 size_of() { python3 -c "import os,sys; print(f'{sum(os.path.getsize(f) for f in sys.argv[1:]) / 2**20:.1f} MiB')" "$@"; }
