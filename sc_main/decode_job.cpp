@@ -12,6 +12,7 @@
 #include "platforms/decode_report.h"
 #include "platforms/decode_system.h"
 #include "platforms/trace_setup.h"
+#include "traces/partial_file.h"
 
 namespace kvnand {
 namespace {

@@ -6,10 +6,11 @@
 #include <memory>
 
 #include "host_usage.h"
-#include "output_files.h"
 #include "job_traces.h"
+#include "output_files.h"
 #include "platforms/flash_platform.h"
 #include "platforms/trace_setup.h"
+#include "traces/partial_file.h"
 
 namespace kvnand {
 namespace {

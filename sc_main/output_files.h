@@ -1,4 +1,5 @@
-// Writing outputs so that a failed or interrupted run never leaves a half-written file.
+// The output folder of a run (its files are written with traces/partial_file.h, so that a
+// failed or interrupted run never leaves a half-written one).
 #pragma once
 
 #include <string>
@@ -7,9 +8,5 @@ namespace kvnand {
 
 /// Creates `dir` and its parents; throws std::runtime_error naming the folder on failure.
 void make_directories(const std::string& dir);
-
-/// Writes `text` to `path` through a temporary file in the same folder and renames it into
-/// place; throws std::runtime_error naming the file on failure (nothing is left behind).
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace kvnand

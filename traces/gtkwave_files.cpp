@@ -1,12 +1,13 @@
 #include "gtkwave_files.h"
 
 #include <array>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
+
+#include "partial_file.h"
 
 namespace kvnand {
 namespace {
@@ -66,20 +67,6 @@ std::string trace_name(const WaveView::Row& row) {
 double zoom_to_fit(std::uint64_t span) {
   const double wave_px = kWindowWidthPx - kHierarchyWidthPx - kSignalsWidthPx - kWavePaneMarginPx;
   return -std::log(static_cast<double>(span) * kFramePx / wave_px) / std::log(kZoomBase);
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error("cannot write " + path + ": " + std::generic_category().message(errno));
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const int saved_errno = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-    throw std::runtime_error("cannot write " + path + ": " +
-                             std::generic_category().message(written ? errno : saved_errno));
-  }
 }
 
 }  // namespace
@@ -169,11 +156,11 @@ std::vector<std::string> write_gtkwave_files(const std::string& vcd_path, const 
       std::error_code ec;
       if (made_folder.empty() && fs::create_directory(folder, ec)) made_folder = folder.string();
       if (ec) throw std::runtime_error("cannot create " + folder.string() + ": " + ec.message());
-      write_file(path, filter_text(which));
+      write_file_atomically(path, filter_text(which));
       created.push_back(path);
     }
     const std::string save = save_file_path(vcd_path);
-    write_file(save, save_file_text(vcd_path, view, start_ps, end_ps));
+    write_file_atomically(save, save_file_text(vcd_path, view, start_ps, end_ps));
     created.push_back(save);
   } catch (...) {
     if (!made_folder.empty()) created.push_back(made_folder);
