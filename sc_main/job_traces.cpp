@@ -2,7 +2,6 @@
 
 #include <exception>
 #include <iostream>
-#include <stdexcept>
 
 #include <systemc>
 
@@ -21,11 +20,7 @@ TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_
 }
 
 std::unique_ptr<TraceOutputs> open_traces(const TraceSpec& spec, const TraceLayout& layout) {
-  const WaveSpec& wave = spec.wave;
-  if (wave.vcd_file.empty() && (wave.window || !wave.scopes.empty() || wave.plane_detail))
-    throw std::runtime_error(
-        "--vcd-window, --vcd-scope and --vcd-planes (trace.vcd_window, vcd_scope, vcd_plane_detail) shape a VCD "
-        "waveform; name its file with --vcd FILE (or trace.vcd_file)");
+  check_trace_spec(spec);
   if (!spec.any()) return nullptr;
   return std::make_unique<TraceOutputs>(spec, layout);
 }

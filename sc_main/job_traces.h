@@ -13,7 +13,8 @@ namespace kvnand {
 /// Every file, window, scope list or switch the command line gives replaces the config's.
 TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_command_line);
 
-/// Null when nothing is asked for; throws std::runtime_error naming a file that cannot be written.
+/// Null when nothing is asked for; throws std::invalid_argument for VCD options without a VCD
+/// file and std::runtime_error naming a file that cannot be written.
 std::unique_ptr<TraceOutputs> open_traces(const TraceSpec& spec, const TraceLayout& layout);
 
 /// Closes the files at the current simulated time and says on stderr where they are (unless

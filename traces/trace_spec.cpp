@@ -175,4 +175,12 @@ TraceSpec parse_trace_spec(config::Node node) {
   return spec;
 }
 
+void check_trace_spec(const TraceSpec& spec) {
+  const WaveSpec& wave = spec.wave;
+  if (wave.vcd_file.empty() && (wave.window || !wave.scopes.empty() || wave.plane_detail))
+    throw std::invalid_argument(
+        "--vcd-window, --vcd-scope and --vcd-planes (trace.vcd_window, vcd_scope, vcd_plane_detail) shape a VCD "
+        "waveform; name its file with --vcd FILE (or trace.vcd_file)");
+}
+
 }  // namespace kvnand

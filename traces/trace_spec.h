@@ -41,6 +41,10 @@ struct TraceSpec {
   bool any() const { return !wave.vcd_file.empty() || !timeline_file.empty() || !commands_file.empty(); }
 };
 
+/// Throws std::invalid_argument when a window, scopes or plane detail shape a VCD no file names
+/// (checked once the command line and the config are merged).
+void check_trace_spec(const TraceSpec& spec);
+
 /// "START:END" with a unit on each bound ("10us:2.5ms", "0:1ms", "5us:" to the end); units s,
 /// ms, us, ns, ps; times are rounded to whole picoseconds. Throws std::invalid_argument saying
 /// what is accepted (start must be before end).

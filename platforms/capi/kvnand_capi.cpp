@@ -138,6 +138,11 @@ kvnand_status create(const char* source, const char* const* overrides, std::size
     // Opened before any module exists, so that a file that cannot be written leaves the process
     // free to create a simulator.
     std::unique_ptr<kvnand::TraceOutputs> traces;
+    try {
+      kvnand::check_trace_spec(config.trace);
+    } catch (const std::invalid_argument& e) {
+      throw CapiError(KVNAND_E_CONFIG, config.origin + ": trace: " + e.what());
+    }
     if (config.trace.any()) {
       try {
         // Appends go on as long as the flash has room: the token signal gets its widest width.

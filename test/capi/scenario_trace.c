@@ -52,6 +52,12 @@ void scenario_trace(testbench *tb) {
   CHECK(c, strstr(kvnand_last_error(refused), "/nonexistent-dir/capi.vcd") != NULL);
   kvnand_destroy(refused);
 
+  const char *no_file[] = {"session.functional=false", "trace.vcd_window=1us:2us"};
+  kvnand_sim *unnamed = NULL;
+  CHECK_STATUS(c, unnamed, kvnand_create_from_file(tb->config_path, no_file, 2, &unnamed), KVNAND_E_CONFIG);
+  CHECK(c, strstr(kvnand_last_error(unnamed), "name its file with --vcd FILE (or trace.vcd_file)") != NULL);
+  kvnand_destroy(unnamed);
+
   const char *overrides[] = {"session.functional=false", vcd_option, csv_option};
   kvnand_sim *sim = tb_create(tb, overrides, 3);
   if (!sim) return;

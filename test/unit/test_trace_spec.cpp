@@ -179,6 +179,29 @@ TEST_F(TraceSection, BadWindowAndPatternNameTheKey) {
             "flash.*.die1, npu)");
 }
 
+TEST(TraceSpecCheck, VcdOptionsNeedAVcdFile) {
+  const std::string expected =
+      "--vcd-window, --vcd-scope and --vcd-planes (trace.vcd_window, vcd_scope, vcd_plane_detail) shape a VCD "
+      "waveform; name its file with --vcd FILE (or trace.vcd_file)";
+  TraceSpec spec;
+  spec.commands_file = "c.csv";
+  EXPECT_NO_THROW(check_trace_spec(spec));
+  for (int option = 0; option < 3; ++option) {
+    TraceSpec shaped = spec;
+    if (option == 0) shaped.wave.window = parse_time_window("1us:2us");
+    if (option == 1) shaped.wave.scopes = {"npu"};
+    if (option == 2) shaped.wave.plane_detail = true;
+    try {
+      check_trace_spec(shaped);
+      ADD_FAILURE() << "option " << option << " accepted without a VCD file";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(e.what(), expected);
+    }
+    shaped.wave.vcd_file = "w.vcd";
+    EXPECT_NO_THROW(check_trace_spec(shaped)) << option;
+  }
+}
+
 TEST_F(TraceSection, UnknownKeyListsTheAcceptedOnes) {
   EXPECT_EQ(error(R"({"vcd": "x.vcd"})"),
             "platform.json: trace.vcd: unknown key; accepted keys here: commands_file, timeline_file, vcd_file, "
