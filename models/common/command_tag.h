@@ -16,6 +16,13 @@ struct CommandTag {
   /// KV head (head group) for attention work and the discrete variant's per-group QKV GEMV.
   std::optional<std::uint32_t> head;
   std::optional<Phase> phase;
+
+  /// The same work in another phase (an aggregation inside a GEMV, a read-out inside attention).
+  CommandTag in_phase(Phase other) const {
+    CommandTag tag = *this;
+    tag.phase = other;
+    return tag;
+  }
 };
 
 }  // namespace kvnand

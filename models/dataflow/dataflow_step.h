@@ -1,5 +1,6 @@
 // One step of the dataflow (a GEMV, a KV kernel, an NPU op, a KV append or page program) as the
-// trace observer sees it: begun when constructed, ended when destroyed.
+// trace observer sees it: begun when constructed, ended when destroyed. Without an observer it
+// does nothing (it sits on the runtime's hot path).
 #pragma once
 
 #include <systemc>
@@ -11,9 +12,11 @@ namespace kvnand {
 
 class DataflowStep {
  public:
-  DataflowStep(ActivityObserver* observer, const CommandTag& tag)
-      : observer_(observer), tag_(tag), began_(sc_core::sc_time_stamp()) {
-    if (observer_ != nullptr) observer_->phase_begin(tag_);
+  /// `tag` must outlive the step.
+  DataflowStep(ActivityObserver* observer, const CommandTag& tag) : observer_(observer), tag_(tag) {
+    if (observer_ == nullptr) return;
+    began_ = sc_core::sc_time_stamp();
+    observer_->phase_begin(tag_);
   }
   ~DataflowStep() {
     if (observer_ != nullptr) observer_->phase_end(tag_, began_);
@@ -23,7 +26,7 @@ class DataflowStep {
 
  private:
   ActivityObserver* observer_;
-  CommandTag tag_;
+  const CommandTag& tag_;
   sc_core::sc_time began_;
 };
 

@@ -188,9 +188,7 @@ void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, 
     command.macs_per_page = macs_per_page;
     compute(group.dies[die_index], command, 0, w.output_rows * ifc_.partial_sum_bytes, tag);
   });
-  CommandTag aggregate = tag;
-  aggregate.phase = Phase::NpuOther;
-  npu(NpuOpKind::Aggregate, partial_sums, 0, aggregate);
+  npu(NpuOpKind::Aggregate, partial_sums, 0, tag.in_phase(Phase::NpuOther));
 }
 
 void DecodeRuntime::fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,

@@ -214,8 +214,7 @@ void DecodeRuntime::buffered_tokens(const KvStream& stream, std::uint32_t heads,
     const GroupPlane where = plan_.kv().plane_of_slot(plan_.buffer_domain(stream));
     IfcStreamCommand none;
     none.kernel = IfcKernel::ReadOut;
-    CommandTag transfer = tag;
-    transfer.phase = Phase::Transfer;
+    const CommandTag transfer = tag.in_phase(Phase::Transfer);
     const DataflowStep step(observer_, transfer);
     compute(plan_.kv_group().dies[where.die_index], none, 0, tokens * plan_.kv().token_bytes(), transfer);
   }
