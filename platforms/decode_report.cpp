@@ -37,6 +37,7 @@ nlohmann::json run_json(const PlatformConfig& config, const DecodePlan& plan, co
                         {"weight_dies", plan.weight_group().dies.size()},
                         {"kv_dies", plan.kv_group().dies.size()}};
   if (df.variant == Variant::Discrete) out["head_group_pipelining"] = df.head_group_pipelining;
+  if (config.dram) out["dram_bytes"] = config.dram->capacity_bytes();
   return out;
 }
 
@@ -102,30 +103,52 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
     interface_J += ch.interface_energy_J;
     for (std::uint32_t d = 0; d < config.channels.dies_per_channel; ++d) {
       const FlashDie& die = flash.die(ChannelId(c), DieId(d));
-      const IfcStats& s = die.ifc()->stats();
-      array_read_J += s.read_energy_J + die.stats().read_energy_J;
-      program_J += s.program_energy_J + die.stats().program_energy_J;
-      erase_J += die.stats().erase_energy_J;
+      // A plain NAND die (Base-2's KV dies) has no compute logic: its array work is in its own stats.
+      const IfcStats none;
+      const IfcStats& s = die.ifc() != nullptr ? die.ifc()->stats() : none;
+      const DieStats& plain = die.stats();
+      array_read_J += s.read_energy_J + plain.read_energy_J;
+      program_J += s.program_energy_J + plain.program_energy_J;
+      erase_J += plain.erase_energy_J;
       pe_J += s.mac_energy_J;
       ecc_J += s.ecc_energy_J;
-      global_buffer_J += die.ifc()->global_buffer_energy_J(span);
-      page_reads += s.page_reads;
+      if (die.ifc() != nullptr) global_buffer_J += die.ifc()->global_buffer_energy_J(span);
+      const std::uint64_t die_reads = s.page_reads + plain.page_reads;
+      const std::uint64_t die_programs = s.pages_programmed + plain.page_programs;
+      page_reads += die_reads;
       macs += s.macs;
-      programs += s.pages_programmed;
+      programs += die_programs;
       const double plane_seconds = span.to_seconds() * planes;
+      const double busy_plane_seconds =
+          die.ifc() != nullptr ? s.plane_busy.to_seconds() : plain.busy_time.to_seconds() * planes;
       dies.push_back({{"channel", c},
                       {"die", d},
-                      {"plane_busy_fraction", plane_seconds > 0 ? s.plane_busy.to_seconds() / plane_seconds : 0.0},
-                      {"page_reads", s.page_reads},
+                      {"compute", die.ifc() != nullptr},
+                      {"plane_busy_fraction", plane_seconds > 0 ? busy_plane_seconds / plane_seconds : 0.0},
+                      {"page_reads", die_reads},
                       {"macs", s.macs},
-                      {"kv_programs", s.pages_programmed}});
+                      {"kv_programs", die_programs}});
     }
   }
   const NpuStats& npu = system.npu().stats();
-  const double soc_buffer_J =
-      plan.dataflow().variant == Variant::Discrete ? plan.dataflow().soc_kv_buffer_power_W * span.to_seconds() : 0.0;
-  const double total_J =
-      array_read_J + program_J + erase_J + pe_J + ecc_J + interface_J + global_buffer_J + npu.energy_J + soc_buffer_J;
+  const double soc_buffer_J = uses_soc_kv_buffer(plan.dataflow().variant)
+                                  ? plan.dataflow().soc_kv_buffer_power_W * span.to_seconds()
+                                  : 0.0;
+  double dram_J = 0;
+  nlohmann::json dram_channels = nlohmann::json::array();
+  if (const DramSystem* dram = system.dram(); dram != nullptr) {
+    for (std::uint32_t c = 0; c < config.dram->channels; ++c) {
+      const LpddrChannel& channel = dram->channel(c);
+      const DramChannelStats& ds = channel.stats();
+      dram_J += ds.energy_J + channel.background_energy_J(span);
+      dram_channels.push_back({{"channel", c},
+                               {"busy_fraction", time_fraction(ds.busy_time, span)},
+                               {"bytes_read", ds.bytes_read},
+                               {"bytes_written", ds.bytes_written}});
+    }
+  }
+  const double total_J = array_read_J + program_J + erase_J + pe_J + ecc_J + interface_J + global_buffer_J +
+                         npu.energy_J + soc_buffer_J + dram_J;
   const double per_token = tokens > 0 ? 1.0 / tokens : 0.0;
   report["energy_per_token_J"] = {{"array_read", array_read_J * per_token},
                                   {"program", program_J * per_token},
@@ -136,9 +159,11 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
                                   {"global_buffer", global_buffer_J * per_token},
                                   {"npu", npu.energy_J * per_token},
                                   {"soc_kv_buffer", soc_buffer_J * per_token},
+                                  {"dram", dram_J * per_token},
                                   {"total", total_J * per_token}};
   report["utilisation"] = {{"channels", channels},
                            {"dies", dies},
+                           {"dram_channels", dram_channels},
                            {"npu_busy_fraction", time_fraction(npu.busy_time, span)}};
   report["work"] = {{"page_reads", page_reads},
                     {"macs", macs},
@@ -201,10 +226,15 @@ std::string decode_summary(const nlohmann::json& r) {
   out << "\n";
   const auto& e = r["energy_per_token_J"];
   std::snprintf(line, sizeof line,
-                "  energy/token    %.4f J (array read %.4f, PE %.4f, ECC %.4f, interface %.4f, NPU %.4f, program %.4f)\n",
+                "  energy/token    %.4f J (array read %.4f, PE %.4f, ECC %.4f, interface %.4f, NPU %.4f, program %.4f",
                 e["total"].get<double>(), e["array_read"].get<double>(), e["pe"].get<double>(), e["ecc"].get<double>(),
                 e["interface"].get<double>(), e["npu"].get<double>(), e["program"].get<double>());
   out << line;
+  if (e["dram"].get<double>() > 0) {
+    std::snprintf(line, sizeof line, ", DRAM %.4f", e["dram"].get<double>());
+    out << line;
+  }
+  out << ")\n";
   double channel_busy = 0;
   for (const auto& ch : r["utilisation"]["channels"]) channel_busy += ch["busy_fraction"].get<double>();
   double plane_busy = 0;

@@ -14,6 +14,10 @@ DecodeSystem::DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& c
                                              std::move(on_finished), std::move(interrupted), driver, observer);
   runtime_->flash_socket.bind(flash_->host_socket());
   runtime_->npu_socket.bind(npu_->socket);
+  if (config.dram) {
+    dram_ = std::make_unique<DramSystem>("dram", *config.dram);
+    runtime_->dram_socket.bind(dram_->host_socket());
+  }
 }
 
 }  // namespace kvnand

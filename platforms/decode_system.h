@@ -1,5 +1,6 @@
-// A whole KVNAND system for decode: the flash subsystem with IFC dies, the NPU and the SoC
-// runtime, joined by TLM sockets (runtime -> controller, runtime -> NPU).
+// A whole system for decode: the flash subsystem with IFC dies, the NPU, the DRAM on platforms
+// that have one (Base-1) and the SoC runtime, joined by TLM sockets (runtime -> flash controller,
+// runtime -> NPU, runtime -> DRAM controller).
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 
 #include "dataflow/decode_plan.h"
 #include "dataflow/decode_runtime.h"
+#include "dram/dram_controller.h"
 #include "npu/npu.h"
 #include "platforms/flash_platform.h"
 
@@ -24,12 +26,15 @@ class DecodeSystem : public sc_core::sc_module {
 
   const FlashPlatform& flash() const { return *flash_; }
   const Npu& npu() const { return *npu_; }
+  /// The DRAM, or null on platforms without one.
+  const DramSystem* dram() const { return dram_.get(); }
   const DecodeRuntime& runtime() const { return *runtime_; }
   DecodeRuntime& runtime() { return *runtime_; }
 
  private:
   std::unique_ptr<FlashPlatform> flash_;
   std::unique_ptr<Npu> npu_;
+  std::unique_ptr<DramSystem> dram_;
   std::unique_ptr<DecodeRuntime> runtime_;
 };
 

@@ -11,6 +11,7 @@
 #include "common/config_reader.h"
 #include "controller/controller_spec.h"
 #include "dataflow/dataflow_spec.h"
+#include "dram/dram_spec.h"
 #include "flash/flash_spec.h"
 #include "ifc/ifc_spec.h"
 #include "npu/npu_spec.h"
@@ -28,6 +29,10 @@ struct PlatformConfig {
   std::optional<IfcSpec> ifc;
   std::optional<NpuSpec> npu;
   std::optional<DataflowSpec> dataflow;
+  /// The LPDDR DRAM that holds the KV cache (dataflow variant dram_kv only).
+  std::optional<DramSpec> dram;
+  /// The plain NAND dies of the KV group (dataflow variant nand_kv; the flash spec unless configured).
+  std::optional<FlashSpec> kv_flash;
   /// What a C-ABI simulator runs (kvnand-sim takes these from its options instead).
   std::optional<SessionSpec> session;
   /// Trace files to write (kvnand-sim's options add to and override these).

@@ -52,7 +52,7 @@ int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atom
   std::unique_ptr<DecodePlan> plan;
   try {
     plan = std::make_unique<DecodePlan>(model, options.decode, config.flash, config.channels, *config.ifc,
-                                        *config.dataflow);
+                                        *config.dataflow, config.dram ? config.dram->capacity_bytes() : 0);
     make_directories(options.out_dir);
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: " << e.what() << "\n";

@@ -146,7 +146,8 @@ void CommandTimeline::write_csv_row(const CommandRecord& record) {
   const bool compute = record.command == NandCommand::IfcCompute;
   if (compute) row.put(kernel_names_[static_cast<std::size_t>(record.kernel)]);
   row.put(',');
-  if (compute) row.number(record.pages);
+  const bool stream = record.command == NandCommand::StreamRead || record.command == NandCommand::StreamDataOut;
+  if (compute || stream) row.number(record.pages);
   row.put(',').number(record.bus_bytes).put(',');
   if (record.tag.token) row.number(*record.tag.token);
   row.put(',');

@@ -62,6 +62,8 @@ DieState array_state(NandCommand command) {
     case NandCommand::Read:
     case NandCommand::CacheReadNext:
     case NandCommand::CacheReadLast:
+    case NandCommand::StreamRead:
+    case NandCommand::StreamDataOut:  // its array part: registers holding pages until the bus drains them
       return DieState::Read;
     case NandCommand::Program:
     case NandCommand::IfcProgram:

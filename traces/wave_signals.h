@@ -3,7 +3,7 @@
 // The signals of a layout are declared by WaveRecorder::declare in wave_signals.cpp.
 //
 //   flash.channel<C>.busy            1 bit   a bus tenure is active
-//   flash.channel<C>.op              4 bits  channel_op: 0 idle, 1 + NandCommand (1 read ... 11 ifc_program)
+//   flash.channel<C>.op              4 bits  channel_op: 0 idle, 1 + NandCommand (1 read ... 13 stream_data_out)
 //   flash.channel<C>.owner           die of the tenure; dies_per_channel: all dies (broadcast); kept when idle
 //   ....die<D>.state                 3 bits  die_state: 0 idle, 1 transfer, 2 read, 3 program, 4 erase, 5 compute
 //   ....die<D>.queue                 32 bits requests the controller holds for the die

@@ -16,12 +16,9 @@ PlaneMask planes_of(const NandOperation& op) {
     case NandCommand::CacheReadLast:
     case NandCommand::DataOut:
     case NandCommand::IfcProgram: return PlaneMask::single(op.plane);
-    case NandCommand::IfcCompute: {
-      PlaneMask used;
-      for (std::uint32_t p = 0; p < PlaneMask::kMaxPlanes; ++p)
-        if (op.stream.pages_per_plane[p] > 0) used.add(PlaneId(p));
-      return used;
-    }
+    case NandCommand::IfcCompute:
+    case NandCommand::StreamRead:
+    case NandCommand::StreamDataOut: return planes_with_pages(op.stream.pages_per_plane);
     default: return op.planes;
   }
 }
@@ -36,6 +33,7 @@ FlashChannel::FlashChannel(sc_core::sc_module_name name, const ChannelSpec& spec
       observer_(observer),
       page_bytes_(flash.geometry.page_total_bytes()),
       page_transfer_(transfer_time(flash.geometry.page_total_bytes(), spec.rate_GBps)),
+      stream_bus_{spec.cmd_addr_cycle * static_cast<double>(spec.cache_read_cmd_cycles), page_transfer_},
       interface_J_per_byte_(flash.energy.interface_pJ_per_bit * kBitsPerByte * kJoulesPerPicojoule) {
   controller_socket.register_b_transport(this, &FlashChannel::b_transport);
   for (std::uint32_t d = 0; d < spec.dies_per_channel; ++d)
@@ -63,6 +61,10 @@ sc_core::sc_time FlashChannel::bus_time(const NandOperation& op) const {
     case NandCommand::IfcReadout:
       return spec_.cmd_addr_cycle * static_cast<double>(spec_.cache_read_cmd_cycles) +
              transfer_time(op.bus_bytes, spec_.rate_GBps);
+    case NandCommand::StreamRead:
+      return spec_.cmd_addr_cycle *
+             static_cast<double>(planes_with_pages(op.stream.pages_per_plane).count() * spec_.read_cmd_addr_cycles);
+    case NandCommand::StreamDataOut: return stream_bus_time(stream_bus_, total_pages(op.stream.pages_per_plane));
   }
   return sc_core::SC_ZERO_TIME;
 }
@@ -76,6 +78,7 @@ std::uint64_t FlashChannel::data_bytes(const NandOperation& op) const {
     case NandCommand::IfcCompute:
     case NandCommand::IfcReadout:
     case NandCommand::IfcProgram: return op.bus_bytes;
+    case NandCommand::StreamDataOut: return page_bytes_ * total_pages(op.stream.pages_per_plane);
     default: return 0;
   }
 }
@@ -98,6 +101,8 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   stats_.busy_time += duration;
   stats_.data_bytes += bytes;
   stats_.interface_energy_J += static_cast<double>(bytes) * interface_J_per_byte_;
+  // The die times a stream's pipeline with this channel's cost per page.
+  if (op->command == NandCommand::StreamRead) op->stream_bus = stream_bus_;
   sc_core::sc_time die_delay = end - now;
   (*die_sockets_[op->die.value()])->b_transport(trans, die_delay);
   delay = end - now;
@@ -119,10 +124,10 @@ void FlashChannel::report(const NandOperation& op, const sc_core::sc_time& issue
   record.bus_end = end;
   record.array_start = op.array_start;
   record.array_end = op.ready_at;
-  if (op.command == NandCommand::IfcCompute) {
-    record.kernel = op.stream.kernel;
-    for (std::uint32_t pages : op.stream.pages_per_plane) record.pages += pages;
-  }
+  if (op.command == NandCommand::IfcCompute) record.kernel = op.stream.kernel;
+  if (op.command == NandCommand::IfcCompute || op.command == NandCommand::StreamRead ||
+      op.command == NandCommand::StreamDataOut)
+    record.pages = total_pages(op.stream.pages_per_plane);
   record.tag = op.tag;
   observer_->command(record);
 }

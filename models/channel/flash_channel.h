@@ -18,6 +18,7 @@
 #include "common/activity_observer.h"
 #include "common/flash_transactions.h"
 #include "flash/flash_spec.h"
+#include "flash/stream_readout.h"
 
 namespace kvnand {
 
@@ -55,6 +56,8 @@ class FlashChannel : public sc_core::sc_module {
   ActivityObserver* observer_;
   std::uint32_t page_bytes_;
   sc_core::sc_time page_transfer_;
+  /// A stream page's cache-read command and transfer.
+  StreamBusTiming stream_bus_;
   double interface_J_per_byte_;
   std::vector<std::unique_ptr<DieSocket>> die_sockets_;
   sc_core::sc_time free_at_;

@@ -1,6 +1,7 @@
 // The mandatory payload extensions of the two flash-side TLM seams:
 //  - HostRequest: host -> controller, one page-granular read / program / erase;
-//  - NandOperation: controller -> channel -> die, one ONFI bus sequence or in-flash-compute command.
+//  - NandOperation: controller -> channel -> die, one ONFI bus sequence, in-flash-compute command
+//    or half of a page-stream read-out.
 #pragma once
 
 #include <array>
@@ -13,6 +14,7 @@
 
 #include "common/command_tag.h"
 #include "common/flash_address.h"
+#include "flash/stream_readout.h"
 #include "ifc/ifc_engine.h"
 #include "ifc/kv_data.h"
 
@@ -51,9 +53,11 @@ enum class NandCommand : std::uint8_t {
   IfcCompute,     ///< a kernel over page streams on the die's planes (command + optional input data)
   IfcReadout,     ///< results from the die's global buffer -> channel
   IfcProgram,     ///< one (possibly partial) KV page programmed on a plane, data from the bus or the die's KV buffer
+  StreamRead,     ///< multi-plane read of a page stream (00h-addr-30h per plane used), cache read to the end
+  StreamDataOut,  ///< the stream's pages leave over the bus, each released by a cache-read command
 };
-inline constexpr std::size_t kNandCommandCount = static_cast<std::size_t>(NandCommand::IfcProgram) + 1;
-/// "read", "cache_read_next", ..., "ifc_program" (the names the traces use).
+inline constexpr std::size_t kNandCommandCount = static_cast<std::size_t>(NandCommand::StreamDataOut) + 1;
+/// "read", "cache_read_next", ..., "stream_data_out" (the names the traces use).
 const char* to_string(NandCommand command);
 
 /// One bus sequence to one die. The die fills in `ready_at` (R/B# returning high) and `error`.
@@ -69,8 +73,10 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   PageId page;
   /// Program: page data per plane, in ascending plane order; a null entry programs timing-only.
   std::array<const std::uint8_t*, PlaneMask::kMaxPlanes> program_data{};
-  /// IfcCompute: the page streams and the kernel.
+  /// IfcCompute: the page streams and the kernel. StreamRead / StreamDataOut: the pages per plane.
   IfcStreamCommand stream;
+  /// StreamRead: what a page costs on the bus, filled in by the channel for the die's timing.
+  StreamBusTiming stream_bus;
   /// Ifc*: data bytes this sequence moves on the bus (input vector, results, page data).
   std::uint64_t bus_bytes = 0;
   /// IfcProgram: page data bytes programmed on `plane`.
@@ -82,10 +88,13 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   const KvProgramData* kv_program = nullptr;
 
   /// Response: when the die's array starts and finishes this sequence's work (absolute simulated
-  /// times; equal when the sequence gives the array nothing to do).
+  /// times; equal when the sequence gives the array nothing to do). A stream read-out's array
+  /// time is split: StreamRead from the array's start to the stream's earliest possible end,
+  /// StreamDataOut from there to the end its bus tenure allows (empty when they agree).
   sc_core::sc_time array_start;
   sc_core::sc_time ready_at;
-  /// Response, CacheRead*: when the cache register holds the page for DataOut.
+  /// Response, CacheRead*: when the cache register holds the page for DataOut; StreamRead: when
+  /// the stream's first page may start to leave (StreamDataOut is sent then).
   sc_core::sc_time cache_ready_at;
   /// Response, IfcCompute: when the first plane started and how long its planes were still programming.
   sc_core::sc_time compute_start;

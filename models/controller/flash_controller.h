@@ -2,8 +2,9 @@
 // one bounded FIFO and one command sequencer thread per die, issuing ONFI sequences to the
 // channels. Requests complete when their data has crossed the bus (reads) or the array
 // operation has finished (programs, erases).
-// In-flash-compute requests (IfcRequest) are coarse (a whole page stream per die) and are served
-// in the caller's thread: the channel and the die's planes order them first come, first served.
+// In-flash-compute requests and page-stream read-outs (IfcRequest) are coarse (a whole page
+// stream per die) and are served in the caller's thread: the channel and the die's planes order
+// them first come, first served.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +64,10 @@ class FlashController : public sc_core::sc_module {
     std::deque<QueuedRequest> held;
     sc_core::sc_event work_arrived;
     bool sequencer_idle = true;
+    /// A page-stream read-out holds the die's registers until its last page has left, so the
+    /// die serves one at a time; later ones wait here, woken when it is done.
+    bool stream_in_flight = false;
+    sc_core::sc_event stream_done;
   };
   /// One sequencer's reusable bus transaction.
   struct BusPort {
@@ -75,6 +80,8 @@ class FlashController : public sc_core::sc_module {
   void serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& request);
   /// One IFC bus sequence from the caller's thread; returns false (with request.error) on refusal.
   bool send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end);
+  /// A ReadPages request with pages: StreamRead, then StreamDataOut once the first page may leave.
+  bool read_pages(IfcRequest& request, NandOperation& op);
   bool validate(tlm::tlm_generic_payload& trans, HostRequest* request);
   /// One request more (delta +1) or fewer (-1) held for a die, reported to the observer.
   void count_request(ChannelId channel, DieId die, int delta);

@@ -1,4 +1,5 @@
-// FlashController: the in-flash-compute host path (broadcast, kernel + readout, KV page program).
+// FlashController: the in-flash-compute host path (broadcast, kernel + readout, KV page program)
+// and page-stream read-outs.
 #include <sstream>
 
 #include "common/sim_time.h"
@@ -8,7 +9,9 @@ namespace kvnand {
 
 bool FlashController::send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end) {
   tlm::tlm_generic_payload payload;
-  payload.set_command(op.command == NandCommand::IfcReadout ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+  const bool reads = op.command == NandCommand::IfcReadout || op.command == NandCommand::StreamRead ||
+                     op.command == NandCommand::StreamDataOut;
+  payload.set_command(reads ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
   payload.set_extension(&op);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   (*channel_sockets_[request.channel.value()])->b_transport(payload, delay);
@@ -38,6 +41,13 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
     request.error = msg.str();
     ++stats_.rejected_requests;
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (request.op == IfcHostOp::ReadPages && total_pages(request.stream.pages_per_plane) == 0) {
+    // Nothing to read: done at once, without a bus sequence.
+    request.delivered_at = request.compute_start = request.compute_end = sc_core::sc_time_stamp();
+    request.output_bytes = 0;
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   count_ifc_request(request, +1);
@@ -93,10 +103,38 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       request.program_end = op.ready_at;
       wait_until(bus_end);
       break;
+    case IfcHostOp::ReadPages: ok = read_pages(request, op); break;
   }
   count_ifc_request(request, -1);
   if (!ok) ++stats_.rejected_requests;
   trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+}
+
+bool FlashController::read_pages(IfcRequest& request, NandOperation& op) {
+  DieQueue& queue = queues_[request.channel.value() * channels_.dies_per_channel + request.die.value()];
+  while (queue.stream_in_flight) sc_core::wait(queue.stream_done);
+  queue.stream_in_flight = true;
+  op.command = NandCommand::StreamRead;
+  op.stream = request.stream;
+  op.stream.kernel = IfcKernel::ReadOut;
+  op.stream.macs_per_page = 0;
+  sc_core::sc_time bus_end;
+  bool ok = send_ifc(request, op, bus_end);
+  if (ok) {
+    request.delivered_at = bus_end;
+    request.compute_start = op.array_start;
+    wait_until(op.cache_ready_at);
+    op.command = NandCommand::StreamDataOut;
+    ok = send_ifc(request, op, bus_end);
+  }
+  if (ok) {
+    request.compute_end = op.ready_at;
+    request.output_bytes = std::uint64_t{geometry_.page_total_bytes()} * total_pages(op.stream.pages_per_plane);
+    wait_until(op.ready_at);
+  }
+  queue.stream_in_flight = false;
+  queue.stream_done.notify(sc_core::SC_ZERO_TIME);
+  return ok;
 }
 
 }  // namespace kvnand

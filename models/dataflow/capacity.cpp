@@ -55,6 +55,33 @@ std::array<std::vector<std::uint64_t>, 2> kv_pages_per_slot(const KvMapping& kv,
   return per_kind;
 }
 
+std::vector<PlaneBlocks> weight_blocks(const WeightPlacement& weights, std::uint32_t pages_per_block) {
+  std::vector<PlaneBlocks> planes;
+  for (std::uint32_t d = 0; d < weights.dies(); ++d)
+    for (std::uint32_t p = 0; p < weights.planes_per_die(); ++p) {
+      PlaneBlocks blocks;
+      blocks.die_index = d;
+      blocks.plane = p;
+      blocks.weights = ceil_div(weights.pages_on_plane(d, PlaneId(p)), pages_per_block);
+      planes.push_back(blocks);
+    }
+  return planes;
+}
+
+/// The plane whose weights need the most blocks (the first on a tie).
+const PlaneBlocks& fullest_weights(const std::vector<PlaneBlocks>& planes) {
+  const PlaneBlocks* worst = &planes.front();
+  for (const PlaneBlocks& p : planes)
+    if (p.weights > worst->weights) worst = &p;
+  return *worst;
+}
+
+std::string weights_do_not_fit(const PlaneBlocks& plane, bool shared, std::uint32_t blocks_per_plane,
+                               const std::string& totals) {
+  return "weights do not fit: " + where(plane, shared) + " needs " + std::to_string(plane.weights) +
+         " blocks, a plane has " + std::to_string(blocks_per_plane) + " (" + totals;
+}
+
 }  // namespace
 
 CapacityReport check_capacity(const WeightPlacement& weights, const KvMapping& kv, std::uint64_t total_tokens,
@@ -69,15 +96,7 @@ CapacityReport check_capacity(const WeightPlacement& weights, const KvMapping& k
 
   const std::uint64_t kv_pages = ceil_div(total_tokens, kv.tokens_per_page());
   const auto kv_per_slot = kv_pages_per_slot(kv, kv_pages);
-  std::vector<PlaneBlocks> planes;
-  for (std::uint32_t d = 0; d < weights.dies(); ++d)
-    for (std::uint32_t p = 0; p < weights.planes_per_die(); ++p) {
-      PlaneBlocks blocks;
-      blocks.die_index = d;
-      blocks.plane = p;
-      blocks.weights = ceil_div(weights.pages_on_plane(d, PlaneId(p)), pages_per_block);
-      planes.push_back(blocks);
-    }
+  std::vector<PlaneBlocks> planes = weight_blocks(weights, pages_per_block);
   for (std::uint64_t slot = 0; slot < kv.slots(); ++slot) {
     const GroupPlane at = kv.plane_of_slot(slot);
     PlaneBlocks* blocks = nullptr;
@@ -99,26 +118,51 @@ CapacityReport check_capacity(const WeightPlacement& weights, const KvMapping& k
   const std::uint64_t group_planes = std::uint64_t{weights.dies()} * weights.planes_per_die() + (shared ? 0 : kv.slots());
   report.available_bytes = group_planes * blocks_per_plane * pages_per_block * page_data_bytes;
 
-  const PlaneBlocks* worst_weights = &planes.front();
+  const PlaneBlocks* worst_weights = &fullest_weights(planes);
   const PlaneBlocks* worst = &planes.front();
-  for (const PlaneBlocks& p : planes) {
-    if (p.weights > worst_weights->weights) worst_weights = &p;
+  for (const PlaneBlocks& p : planes)
     if (p.total() > worst->total()) worst = &p;
-  }
   const std::string totals = "weights " + gigabytes(report.weights_bytes) + " + KV " + gigabytes(report.kv_bytes) +
                              " at " + std::to_string(total_tokens) + " tokens, available " +
                              gigabytes(report.available_bytes) + ")";
   if (worst_weights->weights > blocks_per_plane) {
     report.oom = true;
-    report.reason = "weights do not fit: " + where(*worst_weights, shared) + " needs " +
-                    std::to_string(worst_weights->weights) + " blocks, a plane has " +
-                    std::to_string(blocks_per_plane) + " (" + totals;
+    report.reason = weights_do_not_fit(*worst_weights, shared, blocks_per_plane, totals);
   } else if (worst->total() > blocks_per_plane) {
     report.oom = true;
     report.reason = "KV cache does not fit: " + where(*worst, shared) + " needs " + std::to_string(worst->total()) +
                     " blocks (" + (shared ? std::to_string(worst->weights) + " weights + " : std::string()) +
                     std::to_string(worst->k) + " K + " + std::to_string(worst->v) + " V), a plane has " +
                     std::to_string(blocks_per_plane) + " (" + totals;
+  }
+  return report;
+}
+
+CapacityReport check_dram_kv_capacity(const WeightPlacement& weights, std::uint64_t kv_bytes, std::uint64_t dram_bytes,
+                                      std::uint64_t total_tokens, std::uint32_t pages_per_block,
+                                      std::uint32_t blocks_per_plane, std::uint32_t page_data_bytes) {
+  if (pages_per_block == 0 || blocks_per_plane == 0)
+    throw std::invalid_argument("capacity: pages_per_block and blocks_per_plane must be > 0");
+  if (page_data_bytes != weights.page_data_bytes())
+    throw std::invalid_argument("capacity: page_data_bytes " + std::to_string(page_data_bytes) +
+                                " differs from the weight placement's page");
+  CapacityReport report;
+  report.weights_bytes = weights.total_pages() * page_data_bytes;
+  report.kv_bytes = kv_bytes;
+  const std::uint64_t flash_bytes =
+      std::uint64_t{weights.dies()} * weights.planes_per_die() * blocks_per_plane * pages_per_block * page_data_bytes;
+  report.available_bytes = flash_bytes + dram_bytes;
+  const std::string totals = "weights " + gigabytes(report.weights_bytes) + " in " + gigabytes(flash_bytes) +
+                             " of flash, KV " + gigabytes(kv_bytes) + " at " + std::to_string(total_tokens) +
+                             " tokens in " + gigabytes(dram_bytes) + " of DRAM)";
+  const PlaneBlocks& worst = fullest_weights(weight_blocks(weights, pages_per_block));
+  if (worst.weights > blocks_per_plane) {
+    report.oom = true;
+    report.reason = weights_do_not_fit(worst, true, blocks_per_plane, totals);
+  } else if (kv_bytes > dram_bytes) {
+    report.oom = true;
+    report.reason = "KV cache does not fit the DRAM: " + std::to_string(kv_bytes) + " bytes needed, " +
+                    std::to_string(dram_bytes) + " bytes available (" + totals;
   }
   return report;
 }

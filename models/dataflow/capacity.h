@@ -36,6 +36,13 @@ CapacityReport check_capacity(const WeightPlacement& weights, const KvMapping& k
                               std::uint32_t pages_per_block, std::uint32_t blocks_per_plane,
                               std::uint32_t page_data_bytes, bool shared);
 
+/// The Base-1 verdict: the weights as in check_capacity (per plane of the weight dies), the KV cache
+/// (kv_bytes) against the DRAM (dram_bytes), which fits exactly when kv_bytes <= dram_bytes.
+/// available_bytes = flash of the weight dies + DRAM. Throws std::invalid_argument as check_capacity.
+CapacityReport check_dram_kv_capacity(const WeightPlacement& weights, std::uint64_t kv_bytes, std::uint64_t dram_bytes,
+                                      std::uint64_t total_tokens, std::uint32_t pages_per_block,
+                                      std::uint32_t blocks_per_plane, std::uint32_t page_data_bytes);
+
 /// Blocks at the bottom of each plane that the weights occupy, for KvBlockAllocator's
 /// first_free_block in slot order of the KvMapping (compact variant; all zeros when not shared).
 std::vector<std::uint32_t> kv_first_free_blocks(const WeightPlacement& weights, const KvMapping& kv,

@@ -1,5 +1,6 @@
 #include "dataflow/decode_plan.h"
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -33,19 +34,34 @@ std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / 
 
 }  // namespace
 
-DecodePlan::DecodePlan(const ModelSpec& model, const DecodeOptions& options, const FlashSpec& flash,
-                       const ChannelSpec& channels, const IfcSpec& ifc, const DataflowSpec& dataflow)
-    : model_(model), options_(options), dataflow_(dataflow), bits_(bits_of(options.precision)) {
-  const FlashGeometry& g = flash.geometry;
+DieGroups die_groups(const ChannelSpec& channels, const DataflowSpec& dataflow) {
   std::vector<DieRef> all = interleaved_dies(channels);
+  DieGroups groups;
   if (dataflow.variant == Variant::Compact) {
-    weight_group_ = make_group(all);
-    kv_group_ = weight_group_;
+    groups.weights = make_group(all);
+    groups.kv = groups.weights;
+  } else if (dataflow.variant == Variant::DramKv) {
+    groups.weights = make_group(all);
+    groups.kv = make_group({});
   } else {
     const auto g1 = static_cast<std::ptrdiff_t>(all.size() - dataflow.g2_dies);
-    weight_group_ = make_group({all.begin(), all.begin() + g1});
-    kv_group_ = make_group({all.begin() + g1, all.end()});
+    groups.weights = make_group({all.begin(), all.begin() + g1});
+    groups.kv = make_group({all.begin() + g1, all.end()});
   }
+  return groups;
+}
+
+DecodePlan::DecodePlan(const ModelSpec& model, const DecodeOptions& options, const FlashSpec& flash,
+                       const ChannelSpec& channels, const IfcSpec& ifc, const DataflowSpec& dataflow,
+                       std::uint64_t dram_bytes)
+    : model_(model), options_(options), dataflow_(dataflow), bits_(bits_of(options.precision)) {
+  const FlashGeometry& g = flash.geometry;
+  if (options.functional && is_baseline(dataflow.variant))
+    throw std::invalid_argument(std::string("K/V values (functional runs) need a KVNAND variant; \"") +
+                                to_string(dataflow.variant) + "\" runs timing only");
+  DieGroups groups = die_groups(channels, dataflow);
+  weight_group_ = std::move(groups.weights);
+  kv_group_ = std::move(groups.kv);
   ffn_dim_ = model.ffn_dim;
   if (options.accounting == Accounting::Paper && model.paper_weights_per_layer > 0) {
     const std::uint64_t matrices = model.ffn == FfnKind::SwiGlu ? 3 : 2;
@@ -56,6 +72,10 @@ DecodePlan::DecodePlan(const ModelSpec& model, const DecodeOptions& options, con
     ffn_dim_ = (model.paper_weights_per_layer - attention) / (matrices * model.hidden);
   }
   place_weights(g);
+  if (dataflow.variant == Variant::DramKv) {
+    plan_dram_kv(g, dram_bytes);
+    return;
+  }
 
   kv_ = std::make_unique<KvMapping>(model.layers, model.kv_heads, model.head_dim, bits_.kv,
                                     static_cast<std::uint32_t>(kv_group_.dies.size()), g.planes_per_die,
@@ -67,11 +87,38 @@ DecodePlan::DecodePlan(const ModelSpec& model, const DecodeOptions& options, con
   allocator_ = std::make_unique<KvBlockAllocator>(kv_first_free_blocks(*weights_, *kv_, g.pages_per_block, shared),
                                                   g.blocks_per_plane, g.pages_per_block,
                                                   dataflow.read_disturb_limit_reads, dataflow.block_allocation_seed);
-  const bool soc_buffer = dataflow.variant == Variant::Discrete;
+  const bool soc_buffer = uses_soc_kv_buffer(dataflow.variant);
   write_buffer_ = std::make_unique<KvWriteBuffer>(
       *kv_, soc_buffer ? 1u : static_cast<std::uint32_t>(kv_->slots()),
       soc_buffer ? dataflow.soc_kv_buffer_bytes : std::uint64_t{ifc.kv_buffer_bytes_per_plane});
   prefill_kv();
+}
+
+void DecodePlan::plan_dram_kv(const FlashGeometry& geometry, std::uint64_t dram_bytes) {
+  if (dram_bytes == 0) throw std::invalid_argument("the dram_kv variant needs a DRAM (the platform's \"dram\" section)");
+  const std::uint64_t total = options_.context_tokens + options_.decode_tokens;
+  const std::uint64_t token_bytes = ceil_div(std::uint64_t{model_.head_dim} * bits_.kv, 8);
+  // The write buffer's "page" holds one token more than the run, so it never fills and is never
+  // programmed; in DRAM a stream's region holds exactly the run's tokens.
+  const std::uint64_t region_bytes = (total + 1) * token_bytes;
+  dram_stream_bytes_ = total * token_bytes;
+  if (region_bytes > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("the dram_kv variant holds a KV stream in at most 4 GiB; " + std::to_string(total) +
+                                " tokens need " + std::to_string(region_bytes) + " bytes");
+  kv_ = std::make_unique<KvMapping>(model_.layers, model_.kv_heads, model_.head_dim, bits_.kv, 1, 1,
+                                    static_cast<std::uint32_t>(region_bytes));
+  capacity_ = check_dram_kv_capacity(*weights_, kv_->streams() * total * kv_->token_bytes(), dram_bytes, total,
+                                     geometry.pages_per_block, geometry.blocks_per_plane, geometry.page_data_bytes);
+  if (capacity_.oom) return;
+  allocator_ = std::make_unique<KvBlockAllocator>(std::vector<std::uint32_t>{0}, geometry.blocks_per_plane,
+                                                  geometry.pages_per_block, dataflow_.read_disturb_limit_reads,
+                                                  dataflow_.block_allocation_seed);
+  write_buffer_ = std::make_unique<KvWriteBuffer>(*kv_, 1u, kv_->streams() * region_bytes);
+  prefill_kv();
+}
+
+std::uint64_t DecodePlan::dram_address(const KvStream& stream, std::uint64_t token) const {
+  return kv_->stream_index(stream) * dram_stream_bytes_ + token * kv_->token_bytes();
 }
 
 void DecodePlan::place_weights(const FlashGeometry& geometry) {
@@ -120,7 +167,7 @@ std::uint32_t DecodePlan::buffer_domain(const KvStream& stream) const {
 }
 
 std::uint32_t DecodePlan::domain_at(const KvStream& stream, std::uint64_t tokens) const {
-  if (dataflow_.variant == Variant::Discrete) return 0;
+  if (dataflow_.variant != Variant::Compact) return 0;
   return static_cast<std::uint32_t>(kv_->slot_of(stream, tokens / kv_->tokens_per_page()));
 }
 

@@ -36,6 +36,15 @@ struct DieGroup {
   std::vector<std::pair<ChannelId, std::vector<std::uint32_t>>> by_channel;
 };
 
+/// The weight group (IFC dies) and the KV group of a platform: compact: both all dies; discrete and
+/// nand_kv: the last g2_dies of the dies in interleaved order (channel fastest) hold the KV cache;
+/// dram_kv: every die holds weights and no die the KV cache.
+struct DieGroups {
+  DieGroup weights;
+  DieGroup kv;
+};
+DieGroups die_groups(const ChannelSpec& channels, const DataflowSpec& dataflow);
+
 struct DecodeOptions {
   std::uint64_t context_tokens = 0;
   std::uint64_t decode_tokens = 1;
@@ -59,8 +68,10 @@ struct LayerWeights {
 class DecodePlan {
  public:
   /// Throws std::invalid_argument for combinations no platform can run (e.g. a KV head wider than a page).
+  /// dram_bytes: the DRAM that holds the KV cache (the dram_kv variant, where it must be > 0).
   DecodePlan(const ModelSpec& model, const DecodeOptions& options, const FlashSpec& flash,
-             const ChannelSpec& channels, const IfcSpec& ifc, const DataflowSpec& dataflow);
+             const ChannelSpec& channels, const IfcSpec& ifc, const DataflowSpec& dataflow,
+             std::uint64_t dram_bytes = 0);
 
   const ModelSpec& model() const { return model_; }
   const DecodeOptions& options() const { return options_; }
@@ -88,12 +99,17 @@ class DecodePlan {
   KvWriteBuffer& write_buffer() { return *write_buffer_; }
   const KvBlockAllocator& allocator() const { return *allocator_; }
   const KvWriteBuffer& write_buffer() const { return *write_buffer_; }
+  /// dram_kv: where a stream's token sits in the DRAM (each stream's tokens are one contiguous region).
+  std::uint64_t dram_address(const KvStream& stream, std::uint64_t token) const;
   /// The buffer domain a stream's next token goes to: the one SoC buffer, or on the compact variant
   /// the KV plane slot of its current page.
   std::uint32_t buffer_domain(const KvStream& stream) const;
 
  private:
   void place_weights(const FlashGeometry& geometry);
+  /// The dram_kv variant's KV state: the DRAM is one never-draining buffer whose "page" per stream
+  /// is the stream's whole region, so the write path never programs flash.
+  void plan_dram_kv(const FlashGeometry& geometry, std::uint64_t dram_bytes);
   void prefill_kv();
   /// The buffer domain of the stream's token number `tokens` (0-based).
   std::uint32_t domain_at(const KvStream& stream, std::uint64_t tokens) const;
@@ -109,6 +125,8 @@ class DecodePlan {
   std::vector<LayerWeights> layers_;
   std::optional<WeightPlacement::Handle> lm_head_;
   std::uint32_t embedding_row_pages_ = 0;
+  /// dram_kv: bytes of one stream's DRAM region (context + decode tokens).
+  std::uint64_t dram_stream_bytes_ = 0;
   std::unique_ptr<KvMapping> kv_;
   CapacityReport capacity_;
   std::unique_ptr<KvBlockAllocator> allocator_;

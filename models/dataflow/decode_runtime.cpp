@@ -31,6 +31,7 @@ DecodeRuntime::DecodeRuntime(sc_core::sc_module_name name, DecodePlan& plan, con
     : sc_module(name),
       flash_socket("flash_socket"),
       npu_socket("npu_socket"),
+      dram_socket("dram_socket"),
       plan_(plan),
       geometry_(geometry),
       ifc_(ifc),
@@ -90,6 +91,8 @@ bool DecodeRuntime::decode_token(std::uint64_t token) {
     if (interrupted_ && interrupted_()) return false;
     const CommandTag other = token_tag(Phase::NpuOther, layer);
     npu(norm_op(model.norm), model.hidden, 0, other);
+    // The baselines generate all heads at once and attend every head group concurrently, as the
+    // compact variant does.
     if (plan_.dataflow().variant == Variant::Discrete)
       attention_discrete(layer);
     else
@@ -328,9 +331,9 @@ CommandTag DecodeRuntime::token_tag(Phase phase, std::optional<std::uint32_t> la
 }
 
 void DecodeRuntime::report_kv_buffer(std::uint32_t domain) const {
-  if (observer_ == nullptr) return;
+  if (observer_ == nullptr || plan_.dataflow().variant == Variant::DramKv) return;
   const std::uint64_t fill = plan_.write_buffer().fill_bytes(domain);
-  if (plan_.dataflow().variant == Variant::Discrete) {
+  if (uses_soc_kv_buffer(plan_.dataflow().variant)) {
     observer_->kv_buffer(false, ChannelId(0), DieId(0), PlaneId(0), fill);
     return;
   }

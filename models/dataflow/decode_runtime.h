@@ -1,6 +1,7 @@
 // The SoC runtime: turns each decode token into in-flash-compute commands for the flash
 // controller and operations for the NPU, per layer in the order of REFERENCE §4, for KVNAND's
-// compact and discrete variants (head-group pipelining in the discrete one).
+// compact and discrete variants (head-group pipelining in the discrete one) and for the baselines
+// (attention on the NPU with the KV cache in DRAM, or read out of plain NAND dies).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/activity_observer.h"
@@ -79,8 +81,12 @@ class KvNoValuesError : public std::invalid_argument {
 class DecodeRuntime : public sc_core::sc_module {
  public:
   using Socket = tlm_utils::simple_initiator_socket<DecodeRuntime>;
+  /// Bound to the DRAM controller on platforms with DRAM (the dram_kv variant), else left unbound.
+  using DramSocket = tlm_utils::multi_passthrough_initiator_socket<DecodeRuntime, 32, tlm::tlm_base_protocol_types, 1,
+                                                                   sc_core::SC_ZERO_OR_MORE_BOUND>;
   Socket flash_socket;
   Socket npu_socket;
+  DramSocket dram_socket;
 
   /// `on_finished` runs when the last token is done or the run was interrupted (e.g. to stop the
   /// simulation); `interrupted` (may be empty) is asked between layers whether to stop early.
@@ -140,6 +146,10 @@ class DecodeRuntime : public sc_core::sc_module {
   void buffered_tokens(const KvStream& stream, std::uint32_t heads, const CommandTag& tag, const KvKernelData* values);
   /// Appends one token (bytes: token_bytes, or null) and issues the programs it causes; returns their number.
   std::uint64_t kv_append(const KvStream& stream, const std::uint8_t* bytes);
+  /// nand_kv: a stream's flash pages (`work`, per die) are read out of the plain KV dies to the NPU, per die in parallel.
+  void kv_readout(const std::vector<DieKvWork>& work, const CommandTag& tag);
+  /// dram_kv: one read or write of the KV cache in DRAM; the time counts in the tag's phase.
+  void dram_access(bool write, std::uint64_t address, std::uint64_t bytes, const CommandTag& tag);
   /// The per-die values of a KV kernel: the pages of `stream` that die holds, in token order.
   std::vector<std::vector<KvPageRef>> pages_by_die(const KvStream& stream) const;
 

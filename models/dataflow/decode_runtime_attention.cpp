@@ -168,6 +168,11 @@ std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, s
     }
   }
   const std::uint64_t head_dim = plan_.model().head_dim;
+  if (plan_.dataflow().variant == Variant::NandKv) {
+    kv_readout(work, tag);
+    npu(NpuOpKind::Attention, 0, buffer.tokens_in_flash(stream) * head_dim * heads, tag);
+    return 0;
+  }
   const std::uint64_t macs_per_page = std::uint64_t{per_page} * head_dim * heads;
   const bool logit = kernel == IfcKernel::Logit;
   fan_out(group, has_work, broadcast_bytes, tag, [&](std::uint32_t die_index) {
@@ -209,7 +214,11 @@ void DecodeRuntime::buffered_tokens(const KvStream& stream, std::uint32_t heads,
   const KvWriteBuffer& buffer = plan_.write_buffer();
   const std::uint64_t tokens = buffer.buffered_tokens(stream);
   if (tokens == 0) return;
-  if (plan_.dataflow().variant == Variant::Compact) {
+  if (plan_.dataflow().variant == Variant::DramKv) {
+    // The NPU reads the stream's tokens from DRAM.
+    const std::uint64_t first = buffer.tokens_in_flash(stream);
+    dram_access(false, plan_.dram_address(stream, first), tokens * plan_.kv().token_bytes(), tag);
+  } else if (plan_.dataflow().variant == Variant::Compact) {
     // The tail sits in a plane's KV buffer on its die: it is read out to the NPU.
     const GroupPlane where = plan_.kv().plane_of_slot(plan_.buffer_domain(stream));
     IfcStreamCommand none;
@@ -246,7 +255,8 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
   tag.phase = Phase::KvWrite;
   const DataflowStep step(observer_, tag);
   const std::uint64_t page = token / kv.tokens_per_page();
-  if (page >= allocated_pages_[index]) {
+  const bool in_flash = plan_.dataflow().variant != Variant::DramKv;
+  if (in_flash && page >= allocated_pages_[index]) {
     open_page_address_[index] = plan_.allocator().allocate(kv.slot_of(stream, page), stream.kind);
     allocated_pages_[index] = page + 1;
     if (contents_) contents_->record_page(index, open_page_address_[index]);
@@ -267,6 +277,7 @@ std::uint64_t DecodeRuntime::kv_append(const KvStream& stream, const std::uint8_
     transport_flash(request);
     breakdown_.record(Phase::KvWrite, start, sc_core::sc_time_stamp());
   }
+  if (plan_.dataflow().variant == Variant::DramKv) dram_access(true, plan_.dram_address(stream, token), kv.token_bytes(), tag);
   const std::vector<KvProgram> programs = plan_.write_buffer().append(stream, domain);
   report_kv_buffer(domain);
   // A stream's programs write its newest flash tokens, the last program ending at tokens_in_flash.

@@ -43,6 +43,16 @@ TransactionWork DecodeRuntime::decode_step() {
 
 void DecodeRuntime::check_kv_room(const std::vector<KvStream>& streams) const {
   const KvMapping& kv = plan_.kv();
+  if (plan_.dataflow().variant == Variant::DramKv) {
+    // A stream's DRAM region holds the plan's tokens (its write-buffer "page" one more).
+    for (const KvStream& stream : streams)
+      if (plan_.write_buffer().tokens(stream) + 1 >= kv.tokens_per_page())
+        throw KvCapacityError("KV cache full: the DRAM region of layer " + std::to_string(stream.layer) +
+                              " KV head " + std::to_string(stream.head) + " holds " +
+                              std::to_string(plan_.write_buffer().tokens(stream)) +
+                              " tokens, the context plus the decode tokens the platform was planned for");
+    return;
+  }
   std::vector<KvPageDemand> demand;
   for (const KvStream& stream : streams) {
     const std::uint64_t page = plan_.write_buffer().tokens(stream) / kv.tokens_per_page();

@@ -56,6 +56,8 @@ void FlashDie::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
     case NandCommand::IfcReadout: ok = true; break;
     case NandCommand::IfcCompute: ok = ifc_compute(*op, at); break;
     case NandCommand::IfcProgram: ok = ifc_program(*op, at); break;
+    case NandCommand::StreamRead: ok = stream_read(*op, at); break;
+    case NandCommand::StreamDataOut: ok = stream_data_out(*op, at); break;
   }
   trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
 }
@@ -207,10 +209,6 @@ bool FlashDie::ifc_compute(NandOperation& op, const sc_core::sc_time& at) {
 }
 
 bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
-  if (ifc_ == nullptr) {
-    op.error = std::string(name()) + ": KV page program to a die without compute logic (no \"ifc\" section)";
-    return false;
-  }
   if (op.plane.value() >= spec_.geometry.planes_per_die || op.program_bytes == 0 ||
       op.program_bytes > spec_.geometry.page_data_bytes) {
     std::ostringstream msg;
@@ -220,6 +218,7 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
     op.error = msg.str();
     return false;
   }
+  if (ifc_ == nullptr) return plain_program(op, at);
   if (op.kv_program != nullptr) {
     const KvProgramData& data = *op.kv_program;
     const FlashGeometry& g = spec_.geometry;
@@ -240,6 +239,68 @@ bool FlashDie::ifc_program(NandOperation& op, const sc_core::sc_time& at) {
   if (plane_detail_)
     observer_->plane_busy(channel_, die_, PlaneMask::single(op.plane), PlaneActivity::Program, op.array_start,
                           op.ready_at);
+  return true;
+}
+
+bool FlashDie::plain_program(NandOperation& op, const sc_core::sc_time& at) {
+  if (op.kv_program != nullptr) {
+    op.error = std::string(name()) + ": K/V values programmed into a die without compute logic (timing only)";
+    return false;
+  }
+  // A plain NAND die (Base-2's KV dies) programs with its whole array, after what it is doing.
+  op.array_start = std::max(at, array_free_at_);
+  ++stats_.page_programs;
+  // The spare area grows with the data it protects (as on a die with compute logic).
+  const double bits = static_cast<double>(op.program_bytes) * page_bits_ / spec_.geometry.page_data_bytes;
+  stats_.program_energy_J += bits * spec_.energy.program_pJ_per_bit * kJoulesPerPicojoule;
+  op.ready_at = occupy_array(PlaneMask::single(op.plane), PlaneActivity::Program, op.array_start, spec_.timing.tPROG);
+  return true;
+}
+
+bool FlashDie::stream_read(NandOperation& op, const sc_core::sc_time& at) {
+  const PlaneMask planes = planes_with_pages(op.stream.pages_per_plane);
+  const std::uint32_t plane_count = spec_.geometry.planes_per_die;
+  const std::uint64_t beyond = plane_count < PlaneMask::kMaxPlanes ? planes.bits() >> plane_count : 0;
+  std::ostringstream msg;
+  msg << name() << ": ";
+  if (stream_.active)
+    msg << "stream read while another stream's pages still wait for the bus";
+  else if (planes.empty())
+    msg << "stream read without pages";
+  else if (beyond != 0)
+    msg << "stream read has pages on plane " << plane_count + static_cast<std::uint32_t>(__builtin_ctzll(beyond))
+        << ", but the die has " << plane_count << " planes (0.." << plane_count - 1 << ")";
+  if (stream_.active || planes.empty() || beyond != 0) {
+    op.error = msg.str();
+    return false;
+  }
+  // Unlike a single read, a stream queues behind whatever holds the array (or the compute logic).
+  sc_core::sc_time start = std::max(at, array_free_at_);
+  if (ifc_ != nullptr) start = std::max(start, ifc_->all_planes_free_at());
+  const StreamReadoutTimes times = stream_readout_times(spec_.timing, op.stream_bus, op.stream.pages_per_plane, start);
+  const std::uint64_t pages = total_pages(op.stream.pages_per_plane);
+  stats_.page_reads += pages;
+  stats_.read_energy_J += static_cast<double>(pages) * page_bits_ * spec_.energy.read_pJ_per_bit * kJoulesPerPicojoule;
+  // The stream leaves no page a later cache read or data-out could name.
+  planes.for_each([&](PlaneId plane) { planes_[plane.value()] = PlaneRegisters{}; });
+  op.array_start = start;
+  op.ready_at = occupy_array(planes, PlaneActivity::Read, start, times.earliest_end - start);
+  op.cache_ready_at = times.first_out;
+  stream_ = PendingStream{true, planes, times.array_end, op.ready_at};
+  return true;
+}
+
+bool FlashDie::stream_data_out(NandOperation& op, const sc_core::sc_time& at) {
+  if (!stream_.active) {
+    op.error = std::string(name()) + ": stream data out without a stream read";
+    return false;
+  }
+  // `at` ends the bus tenure of all pages; the planes' own pipelines may end later still.
+  const sc_core::sc_time end = std::max(at, stream_.array_end);
+  const sc_core::sc_time reserved = stream_.reserved_until;
+  op.array_start = reserved;
+  op.ready_at = end > reserved ? occupy_array(stream_.planes, PlaneActivity::Read, reserved, end - reserved) : reserved;
+  stream_ = PendingStream{};
   return true;
 }
 

@@ -1,7 +1,8 @@
 // A flash die behind a channel: planes with data and cache registers, array timing, a sparse page
 // store and wear counters, and optionally the in-flash-compute logic die (IfcEngine) bonded to it.
 // Bus time is charged by the channel; the die charges array time and answers each bus sequence
-// with the moment its array is ready again.
+// with the moment its array is ready again. Page streams are read out in closed form
+// (stream_readout.h) between a StreamRead and its StreamDataOut.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +62,14 @@ class FlashDie : public sc_core::sc_module {
     RegisterContent data;
     RegisterContent cache;
   };
+  /// A page stream between its StreamRead and its StreamDataOut: the registers of its planes hold
+  /// pages until the bus has drained them.
+  struct PendingStream {
+    bool active = false;
+    PlaneMask planes;
+    sc_core::sc_time array_end;
+    sc_core::sc_time reserved_until;
+  };
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
@@ -72,6 +81,10 @@ class FlashDie : public sc_core::sc_module {
   bool erase(NandOperation& op, const sc_core::sc_time& at);
   bool ifc_compute(NandOperation& op, const sc_core::sc_time& at);
   bool ifc_program(NandOperation& op, const sc_core::sc_time& at);
+  /// A KV page program on a die without compute logic (timing only).
+  bool plain_program(NandOperation& op, const sc_core::sc_time& at);
+  bool stream_read(NandOperation& op, const sc_core::sc_time& at);
+  bool stream_data_out(NandOperation& op, const sc_core::sc_time& at);
   /// The values of a logit / attend kernel from the stored pages; throws std::invalid_argument
   /// for a page that is not on the die, not programmed, or on a plane the command does not use.
   void compute_values(NandOperation& op);
@@ -99,6 +112,7 @@ class FlashDie : public sc_core::sc_module {
   WearCounters wear_;
   DieStats stats_;
   sc_core::sc_time array_free_at_;
+  PendingStream stream_;
   double page_bits_;
   std::unique_ptr<IfcEngine> ifc_;
 };

@@ -60,7 +60,7 @@ CapiSession::CapiSession(sc_core::sc_module_name name, PlatformConfig config, co
   const SessionSpec& session = *config_.session;
   try {
     plan_ = std::make_unique<DecodePlan>(model, options_of(session), config_.flash, config_.channels, *config_.ifc,
-                                         *config_.dataflow);
+                                         *config_.dataflow, config_.dram ? config_.dram->capacity_bytes() : 0);
   } catch (const std::invalid_argument& e) {
     throw CapiError(KVNAND_E_CONFIG, config_.origin + ": " + e.what());
   }

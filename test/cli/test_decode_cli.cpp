@@ -109,6 +109,53 @@ TEST_F(DecodeCli, OutOfMemoryExitsThreeWithTheNumbers) {
   EXPECT_FALSE(r.contains("tokens_per_s"));
 }
 
+TEST_F(DecodeCli, Base1RunsOutOfDramExactlyAtItsCapacity) {
+  // tiny-gqa keeps 8 streams x 128 B = 1024 B of K/V per token; tiny-base1 has 2 x 128 KiB of DRAM:
+  // 256 tokens fit, 257 do not.
+  const ProcessResult fits = decode("tiny-base1", "--model tiny-gqa --context 255 --tokens 1 --quiet", "fits");
+  EXPECT_EQ(fits.status, 0) << fits.output;
+  EXPECT_EQ(report("fits")["capacity"]["kv_bytes"], 262144);
+  const ProcessResult over = decode("tiny-base1", "--model tiny-gqa --context 256 --tokens 1", "over");
+  EXPECT_EQ(over.status, 3) << over.output;
+  EXPECT_NE(over.output.find("out of memory: KV cache does not fit the DRAM: 263168 bytes needed, 262144 bytes "
+                             "available"),
+            std::string::npos)
+      << over.output;
+  EXPECT_TRUE(report("over")["oom"]["value"].get<bool>());
+}
+
+TEST_F(DecodeCli, BaselinesReportTheirDramAndPlainDies) {
+  ASSERT_EQ(decode("tiny-base1", "--model tiny-gqa --context 100 --tokens 2 --quiet", "base1").status, 0);
+  const nlohmann::json b1 = report("base1");
+  EXPECT_EQ(b1["run"]["variant"], "dram_kv");
+  EXPECT_EQ(b1["run"]["kv_dies"], 0);
+  EXPECT_EQ(b1["run"]["dram_bytes"], 262144);
+  ASSERT_EQ(b1["utilisation"]["dram_channels"].size(), 2u);
+  // Two tokens append 2 x 8 streams x 128 B; attention reads every stream's 101 and 102 tokens.
+  std::uint64_t written = 0, read = 0;
+  for (const auto& ch : b1["utilisation"]["dram_channels"]) {
+    written += ch["bytes_written"].get<std::uint64_t>();
+    read += ch["bytes_read"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(written, 2u * 8 * 128);
+  EXPECT_GE(read, 8u * (101 + 102) * 128);
+  EXPECT_GT(b1["energy_per_token_J"]["dram"].get<double>(), 0.0);
+  EXPECT_EQ(b1["kv_write"]["pages_programmed"], 0);
+
+  // 31 context tokens + 2: every stream's first page (32 tokens) fills and is programmed into a plain die.
+  ASSERT_EQ(decode("tiny-base2", "--model tiny-gqa --context 31 --tokens 2 --quiet", "base2").status, 0);
+  const nlohmann::json b2 = report("base2");
+  EXPECT_EQ(b2["run"]["variant"], "nand_kv");
+  EXPECT_EQ(b2["kv_write"]["pages_programmed"], 8);
+  std::uint64_t plain_programs = 0;
+  for (const auto& die : b2["utilisation"]["dies"]) {
+    EXPECT_EQ(die["compute"].get<bool>(), die["die"] == 0) << die;
+    if (die["die"] == 1) plain_programs += die["kv_programs"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(plain_programs, 8u);
+  EXPECT_EQ(b2["energy_per_token_J"]["dram"].get<double>(), 0.0);
+}
+
 TEST_F(DecodeCli, DieSplitIsAnOverride) {
   ASSERT_EQ(decode("tiny-decode-d", "--model tiny-gqa --context 64 --quiet --set dataflow.g2_dies=1", "split").status,
             0);
@@ -155,13 +202,17 @@ TEST_F(DecodeCli, BadInputNamesTheProblemAndWritesNothing) {
   const std::vector<Case> cases = {
       {"tiny-decode-c", "--model no-such-model", "llama3.1-8b"},
       {"tiny-decode-d", "--model tiny-gqa --set dataflow.g2_dies=4", "dataflow.g2_dies"},
-      {"tiny-decode-c", "--model tiny-gqa --set dataflow.g2_dies=1", "discrete variant only"},
+      {"tiny-decode-c", "--model tiny-gqa --set dataflow.g2_dies=1", "variants only (dataflow.variant is \"compact\")"},
       {"tiny-decode-c", "--model tiny-gqa --set ifc.fmacs_per_plane=0", "ifc.fmacs_per_plane"},
       {"tiny-decode-c", "--model tiny-gqa --set npu.ops_per_element.softmax=-1", "npu.ops_per_element.softmax"},
       {"tiny", "--model tiny-gqa", "cannot run decode"},
       {"tiny-decode-c", "--workload flash --model tiny-gqa", "--model applies to decode runs"},
       {"tiny-decode-c", "--workload decode", "needs --model"},
       {"tiny-decode-c", "--model tiny-gqa --precision fp8", "precision"},
+      {"tiny-decode-c", "--model tiny-gqa --set dataflow.variant=dram_kv", "dram: missing; the dram_kv variant"},
+      {"tiny-base1", "--model tiny-gqa --set dataflow.variant=compact",
+       "dram: applies to the dram_kv variant only (dataflow.variant is \"compact\")"},
+      {"tiny-base1", "--model tiny-gqa --set kv_flash.timing.tR_ns=1", "kv_flash: applies to the nand_kv variant only"},
   };
   for (const Case& c : cases) {
     const ProcessResult run = decode(c.platform, c.args, "bad");

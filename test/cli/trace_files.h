@@ -151,13 +151,16 @@ inline CommandCsv parse_commands(const std::string& text) {
 inline const std::vector<std::string>& command_names() {
   static const std::vector<std::string> names{"read",          "cache_read_next", "cache_read_last", "data_out",
                                               "program",       "erase",           "ifc_broadcast",   "ifc_input",
-                                              "ifc_compute",   "ifc_readout",     "ifc_program"};
+                                              "ifc_compute",   "ifc_readout",     "ifc_program",
+                                              "stream_read",   "stream_data_out"};
   return names;
 }
 
 /// The die state a command's array work shows (docs/waveforms.md): read 2, program 3, erase 4, compute 5.
 inline std::uint64_t array_state_of(const std::string& op) {
-  if (op == "read" || op == "cache_read_next" || op == "cache_read_last") return 2;
+  if (op == "read" || op == "cache_read_next" || op == "cache_read_last" || op == "stream_read" ||
+      op == "stream_data_out")
+    return 2;
   if (op == "program" || op == "ifc_program") return 3;
   if (op == "erase") return 4;
   if (op == "ifc_compute") return 5;

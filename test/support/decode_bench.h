@@ -26,7 +26,8 @@ inline ModelSpec workload(const std::string& name) {
 struct DecodeBench {
   DecodeBench(PlatformConfig platform, const ModelSpec& model, const DecodeOptions& options)
       : config(std::move(platform)),
-        plan(model, options, config.flash, config.channels, *config.ifc, *config.dataflow),
+        plan(model, options, config.flash, config.channels, *config.ifc, *config.dataflow,
+             config.dram ? config.dram->capacity_bytes() : 0),
         system("kvnand", config, plan, nullptr, [] { sc_core::sc_stop(); }) {}
 
   /// Simulates every token; returns the simulated time at the end.
@@ -35,13 +36,14 @@ struct DecodeBench {
     return sc_core::sc_time_stamp();
   }
   const DecodeResult& result() const { return system.runtime().result(); }
-  /// Sum over all dies of a statistic of their compute logic.
+  /// Sum over all dies with compute logic of a statistic of that logic.
   template <typename F>
   std::uint64_t sum_over_dies(F field) const {
     std::uint64_t total = 0;
     for (std::uint32_t c = 0; c < config.channels.count; ++c)
       for (std::uint32_t d = 0; d < config.channels.dies_per_channel; ++d)
-        total += field(system.flash().die(ChannelId(c), DieId(d)).ifc()->stats());
+        if (const IfcEngine* ifc = system.flash().die(ChannelId(c), DieId(d)).ifc(); ifc != nullptr)
+          total += field(ifc->stats());
     return total;
   }
 

@@ -67,7 +67,7 @@ TEST_F(WaveRecorderTest, FilterFilesNameEveryValue) {
             "10 transfer\n");
   const std::vector<std::string> ops = lines_of(filters / "channel_op.txt"), npu = lines_of(filters / "npu_op.txt");
   EXPECT_EQ(std::vector<std::string>(ops.begin() + 1, ops.begin() + 3), (std::vector<std::string>{"0 idle", "1 read"}));
-  EXPECT_EQ(ops.back(), "11 ifc_program");
+  EXPECT_EQ(ops.back(), "13 stream_data_out");
   EXPECT_EQ(npu.at(2), "1 softmax");
   EXPECT_EQ(npu.back(), "13 argmax");
   EXPECT_FALSE(fs::exists(filters / "plane_state.txt"));  // no plane detail
