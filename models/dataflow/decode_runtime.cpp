@@ -174,17 +174,10 @@ void DecodeRuntime::gemv(const DieGroup& group, WeightPlacement::Handle matrix, 
                          const CommandTag& tag) {
   const DataflowStep step(observer_, tag);
   const std::vector<DieGemvWork>& work = plan_.weights().work(matrix);
-  std::vector<const DieGemvWork*> by_die(group.dies.size(), nullptr);
-  std::vector<bool> has_work(group.dies.size(), false);
   std::uint64_t partial_sums = 0;
-  for (const DieGemvWork& w : work) {
-    by_die[w.die_index] = &w;
-    has_work[w.die_index] = true;
-    partial_sums += w.output_rows;
-  }
+  for (const DieGemvWork& w : work) partial_sums += w.output_rows;
   const std::uint64_t macs_per_page = plan_.weights().weights_per_page();
-  fan_out(group, has_work, activation_bytes(input_elements), tag, [&](std::uint32_t die_index) {
-    const DieGemvWork& w = *by_die[die_index];
+  fan_out_work(group, work, activation_bytes(input_elements), tag, [&](std::uint32_t die_index, const DieGemvWork& w) {
     IfcStreamCommand command;
     command.kernel = IfcKernel::Gemv;
     command.pages_per_plane = w.pages_per_plane;

@@ -157,6 +157,18 @@ class DecodeRuntime : public sc_core::sc_module {
   /// broadcast once (when broadcast_bytes > 0), then the channel's dies run in parallel.
   void fan_out(const DieGroup& group, const std::vector<bool>& has_work, std::uint64_t broadcast_bytes,
                const CommandTag& tag, const std::function<void(std::uint32_t)>& die_job);
+  /// fan_out over the dies that `work` names (each entry's die_index): job(die_index, that entry).
+  template <typename Work, typename Job>
+  void fan_out_work(const DieGroup& group, const std::vector<Work>& work, std::uint64_t broadcast_bytes,
+                    const CommandTag& tag, const Job& job) {
+    std::vector<const Work*> by_die(group.dies.size(), nullptr);
+    std::vector<bool> has_work(group.dies.size(), false);
+    for (const Work& w : work) {
+      by_die[w.die_index] = &w;
+      has_work[w.die_index] = true;
+    }
+    fan_out(group, has_work, broadcast_bytes, tag, [&](std::uint32_t die_index) { job(die_index, *by_die[die_index]); });
+  }
   void broadcast(ChannelId channel, std::uint64_t bytes, const CommandTag& tag);
   /// One die's kernel; results beyond the global buffer are produced and read out in chunks.
   void compute(const DieRef& die, const IfcStreamCommand& command, std::uint64_t input_bytes,

@@ -151,12 +151,6 @@ std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, s
   const auto last_page_tokens = static_cast<std::uint32_t>(buffer.tokens_in_flash(stream) - (pages - 1) * per_page);
   const std::vector<DieKvWork> work = plan_.kv().work(stream, pages, last_page_tokens);
   const DieGroup& group = plan_.kv_group();
-  std::vector<const DieKvWork*> by_die(group.dies.size(), nullptr);
-  std::vector<bool> has_work(group.dies.size(), false);
-  for (const DieKvWork& w : work) {
-    by_die[w.die_index] = &w;
-    has_work[w.die_index] = true;
-  }
   std::vector<KvKernelData> die_values;
   if (values != nullptr) {
     std::vector<std::vector<KvPageRef>> refs = pages_by_die(stream);
@@ -175,8 +169,7 @@ std::size_t DecodeRuntime::kv_kernel(const KvStream& stream, IfcKernel kernel, s
   }
   const std::uint64_t macs_per_page = std::uint64_t{per_page} * head_dim * heads;
   const bool logit = kernel == IfcKernel::Logit;
-  fan_out(group, has_work, broadcast_bytes, tag, [&](std::uint32_t die_index) {
-    const DieKvWork& w = *by_die[die_index];
+  fan_out_work(group, work, broadcast_bytes, tag, [&](std::uint32_t die_index, const DieKvWork& w) {
     IfcStreamCommand command;
     command.kernel = kernel;
     command.pages_per_plane = w.pages_per_plane;

@@ -10,21 +10,15 @@ namespace kvnand {
 
 void DecodeRuntime::kv_readout(const std::vector<DieKvWork>& work, const CommandTag& tag) {
   const DieGroup& group = plan_.kv_group();
-  std::vector<const DieKvWork*> by_die(group.dies.size(), nullptr);
-  std::vector<bool> has_work(group.dies.size(), false);
-  for (const DieKvWork& w : work) {
-    by_die[w.die_index] = &w;
-    has_work[w.die_index] = true;
-  }
   const Phase phase = tag.phase.value_or(Phase::Transfer);
-  fan_out(group, has_work, 0, tag, [&](std::uint32_t die_index) {
+  fan_out_work(group, work, 0, tag, [&](std::uint32_t die_index, const DieKvWork& w) {
     IfcRequest request;
     request.op = IfcHostOp::ReadPages;
     request.tag = tag;
     request.channel = group.dies[die_index].channel;
     request.die = group.dies[die_index].die;
     request.stream.kernel = IfcKernel::ReadOut;
-    request.stream.pages_per_plane = by_die[die_index]->pages_per_plane;
+    request.stream.pages_per_plane = w.pages_per_plane;
     for (std::uint32_t pages : request.stream.pages_per_plane) page_reads_ += pages;
     const sc_core::sc_time issued = sc_core::sc_time_stamp();
     transport_flash(request);
