@@ -15,7 +15,7 @@ DecodeSystem::DecodeSystem(sc_core::sc_module_name name, const PlatformConfig& c
   runtime_->flash_socket.bind(flash_->host_socket());
   runtime_->npu_socket.bind(npu_->socket);
   if (config.dram) {
-    dram_ = std::make_unique<DramSystem>("dram", *config.dram);
+    dram_ = std::make_unique<DramSystem>("dram", *config.dram, observer);
     runtime_->dram_socket.bind(dram_->host_socket());
   }
 }

@@ -23,6 +23,11 @@ TraceLayout trace_layout(const PlatformConfig& config, const ModelSpec& model, s
   layout.layers = model.layers;
   layout.kv_heads = model.kv_heads;
   layout.max_token = max_token;
+  // Only decode systems instantiate the DRAM (flash microbenchmarks do not).
+  if (config.dram) {
+    layout.dram_channels = config.dram->channels;
+    layout.dram_channel_bytes = config.dram->channel_capacity_bytes();
+  }
   return layout;
 }
 

@@ -14,8 +14,14 @@ namespace {
 constexpr std::size_t kLineBytes = 9 * TextCursor::kMaxMicrosText + TextCursor::kMaxPlaneText + 256;
 constexpr std::uint32_t kFlashPid = 1;
 constexpr std::uint32_t kSocPid = 2;
+constexpr std::uint32_t kDramPid = 3;
 /// Trace-event metadata events carry a thread id; process-level ones use 0.
 constexpr std::uint32_t kProcessTid = 0;
+
+/// DRAM rows: their op by kDramRead / kDramWrite, and their die column.
+constexpr std::array<std::string_view, 2> kDramCsvOps = {"dram_read", "dram_write"};
+constexpr std::array<std::string_view, 2> kDramSliceNames = {"read", "write"};
+constexpr std::string_view kDramDie = "dram";
 
 constexpr std::string_view kCsvHeader =
     "issue_ps,start_ps,end_ps,bus_start_ps,bus_end_ps,array_start_ps,array_end_ps,channel,die,planes,op,kernel,"
@@ -34,8 +40,9 @@ std::string event_rest(const char* category, std::uint32_t pid) {
 /// Everything of an event that depends only on its kind, formatted once per file.
 struct CommandTimeline::EventText {
   /// From the start of the event to its thread id, by label: channel tracks (NandCommand), die
-  /// tracks (NandCommand, then kComputeLabel + IfcKernel), the NPU (NpuOpKind).
-  std::vector<std::string> bus, array, npu;
+  /// tracks (NandCommand, then kComputeLabel + IfcKernel), the NPU (NpuOpKind), DRAM channels
+  /// (kDramRead, kDramWrite).
+  std::vector<std::string> bus, array, npu, dram;
   /// Phase names as JSON strings by Phase, then "step" for a dataflow step without one.
   std::vector<std::string> phase;
   /// A dataflow step from the end of its name to its thread id.
@@ -149,14 +156,31 @@ void CommandTimeline::write_csv_row(const CommandRecord& record) {
   const bool stream = record.command == NandCommand::StreamRead || record.command == NandCommand::StreamDataOut;
   if (compute || stream) row.number(record.pages);
   row.put(',').number(record.bus_bytes).put(',');
-  if (record.tag.token) row.number(*record.tag.token);
-  row.put(',');
-  if (record.tag.layer) row.number(*record.tag.layer);
-  row.put(',');
-  if (record.tag.head) row.number(*record.tag.head);
-  row.put(',');
-  if (record.tag.phase) row.put(phase_names_[static_cast<std::size_t>(*record.tag.phase)]);
+  write_csv_tag(row, record.tag);
   csv_->done(row.put('\n').end());
+}
+
+void CommandTimeline::write_dram_csv_row(std::uint32_t channel, bool write, std::uint64_t bytes,
+                                         const sc_core::sc_time& start, const sc_core::sc_time& end,
+                                         const CommandTag& tag) {
+  // The data phase is both the row's span and its bus tenure; there is no array work, no planes.
+  TextCursor row(csv_->room(csv_row_bytes_));
+  // Issued when the channel scheduled it, which is when it reports.
+  row.number(ps_of(sc_core::sc_time_stamp())).put(',').number(ps_of(start)).put(',').number(ps_of(end)).put(',');
+  row.number(ps_of(start)).put(',').number(ps_of(end)).put(",,,").number(channel).put(',').put(kDramDie).put(",,");
+  row.put(kDramCsvOps[write ? kDramWrite : kDramRead]).put(",,,").number(bytes).put(',');
+  write_csv_tag(row, tag);
+  csv_->done(row.put('\n').end());
+}
+
+void CommandTimeline::write_csv_tag(TextCursor& row, const CommandTag& tag) const {
+  if (tag.token) row.number(*tag.token);
+  row.put(',');
+  if (tag.layer) row.number(*tag.layer);
+  row.put(',');
+  if (tag.head) row.number(*tag.head);
+  row.put(',');
+  if (tag.phase) row.put(phase_names_[static_cast<std::size_t>(*tag.phase)]);
 }
 
 void CommandTimeline::npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
@@ -170,6 +194,19 @@ void CommandTimeline::npu_op(NpuOpKind kind, const sc_core::sc_time& start, cons
 void CommandTimeline::phase_end(const CommandTag& tag, const sc_core::sc_time& began) {
   if (json_ == nullptr) return;
   add_slice(Slice{}, dataflow_track(), began, sc_core::sc_time_stamp(), tag);
+}
+
+void CommandTimeline::dram_access(std::uint32_t channel, bool write, std::uint64_t bytes,
+                                  const sc_core::sc_time& start, const sc_core::sc_time& end, const CommandTag& tag) {
+  if (channel >= layout_.dram_channels)
+    throw std::out_of_range("command timeline: DRAM channel " + std::to_string(channel) + " outside the " +
+                            std::to_string(layout_.dram_channels) + " DRAM channels of the platform");
+  if (csv_ != nullptr) write_dram_csv_row(channel, write, bytes, start, end, tag);
+  if (json_ == nullptr) return;
+  Slice slice{};
+  slice.label = write ? kDramWrite : kDramRead;
+  slice.amount = bytes;
+  add_slice(slice, first_dram_track() + channel, start, end, tag);
 }
 
 void CommandTimeline::close(const sc_core::sc_time& end) {
@@ -232,7 +269,9 @@ void CommandTimeline::write_json(const sc_core::sc_time& end) {
   append_json_string(head, KVNAND_VERSION);
   head += ",\"end_ps\":" + std::to_string(ps_of(end)) + ",\"channels\":" + std::to_string(layout_.channels) +
           ",\"dies_per_channel\":" + std::to_string(layout_.dies_per_channel) +
-          ",\"planes_per_die\":" + std::to_string(layout_.planes_per_die) + "},\"traceEvents\":[\n";
+          ",\"planes_per_die\":" + std::to_string(layout_.planes_per_die);
+  if (layout_.dram_channels > 0) head += ",\"dram_channels\":" + std::to_string(layout_.dram_channels);
+  head += "},\"traceEvents\":[\n";
   json_->text(head);
   write_metadata(lanes);
 
@@ -251,14 +290,15 @@ void CommandTimeline::write_json(const sc_core::sc_time& end) {
   for (const std::string_view name : kernel_names_) add(text.array, name, array);
   for (std::size_t i = 0; i < kNpuOpKindCount; ++i)
     add(text.npu, to_string(static_cast<NpuOpKind>(i)), event_rest("npu", kSocPid));
+  for (const std::string_view name : kDramSliceNames) add(text.dram, name, event_rest("dram", kDramPid));
   for (const std::string_view name : phase_names_) append_json_string(text.phase.emplace_back(), name);
   append_json_string(text.phase.emplace_back(), "step");
   for (const std::string& name : text.phase) text.longest = std::max(text.longest, name.size() + text.step_rest.size());
 
-  // Thread ids count lanes from 1 within each process: flash tracks, then the SoC's.
+  // Thread ids count lanes from 1 within each process: flash tracks, the SoC's, the DRAM's.
   std::uint32_t tid = 1;
   for (std::uint32_t track = 0; track < track_count(); ++track) {
-    if (track == npu_track()) tid = 1;
+    if (track == npu_track() || track == first_dram_track()) tid = 1;
     for (const std::uint32_t index : orders[track]) {
       const Slice& slice = tracks_[track][index];
       write_slice(slice, track, tid + slice.lane, text);
@@ -312,6 +352,12 @@ void CommandTimeline::write_metadata(const std::vector<std::uint32_t>& lanes) {
     threads(kSocPid, tid, "npu", lanes[npu_track()]);
     threads(kSocPid, tid, "dataflow", lanes[dataflow_track()]);
   }
+  if (layout_.dram_channels > 0) {
+    process(kDramPid, "dram");
+    tid = 1;
+    for (std::uint32_t c = 0; c < layout_.dram_channels; ++c)
+      threads(kDramPid, tid, "DRAM channel " + std::to_string(c), lanes[first_dram_track() + c]);
+  }
   json_->text(events);
 }
 
@@ -319,6 +365,7 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
   const bool flash = track < npu_track();
   const bool channel = track < layout_.channels;
   const bool dataflow = track == dataflow_track();
+  const bool dram = track >= first_dram_track();
   const Tag& tag = tags_[slice.tag];
   const std::string& phase = text.phase[tag.phase != kNoPhase ? tag.phase : kPhaseCount];
   TextCursor event(json_->room(text.longest + kLineBytes));
@@ -327,6 +374,8 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
     event.put(text.bus[slice.label]);
   } else if (flash) {
     event.put(text.array[slice.label]);
+  } else if (dram) {
+    event.put(text.dram[slice.label]);
   } else if (!dataflow) {
     event.put(text.npu[slice.label]);
   } else {
@@ -348,6 +397,8 @@ void CommandTimeline::write_slice(const Slice& slice, std::uint32_t track, std::
   } else if (flash) {
     if (slice.detail != 0) event.key("\"planes\":\"", first).put(plane_text_.of(slice.detail)).put('"');
     if (slice.label >= kComputeLabel) event.key("\"pages\":", first).number(slice.amount);
+  } else if (dram) {
+    event.key("\"bytes\":", first).number(slice.amount);
   }
   if (tag.token != kNoToken) event.key("\"token\":", first).number(tag.token);
   if (tag.layer != kNoIndex) event.key("\"layer\":", first).number(tag.layer);

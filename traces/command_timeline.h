@@ -1,7 +1,7 @@
 // The command timeline of a run: a Chrome / Perfetto trace-event JSON (one track per channel,
-// die, the NPU and the dataflow's steps) and a CSV with one row per flash command. Either file
-// may be left out. Both are written as "<file>.partial" and renamed into place by close(), which
-// an interrupted or failed run calls too.
+// die, the NPU, the dataflow's steps and each DRAM channel) and a CSV with one row per flash
+// command and per DRAM access. Either file may be left out. Both are written as "<file>.partial"
+// and renamed into place by close(), which an interrupted or failed run calls too.
 #pragma once
 
 #include <array>
@@ -32,6 +32,10 @@ class CommandTimeline : public ActivityObserver {
   void npu_op(NpuOpKind kind, const sc_core::sc_time& start, const sc_core::sc_time& end,
               const CommandTag& tag) override;
   void phase_end(const CommandTag& tag, const sc_core::sc_time& began) override;
+  /// A CSV row issued now (op dram_read / dram_write, die "dram") and a slice on its DRAM
+  /// channel's track. Throws std::out_of_range for a channel outside the layout's DRAM.
+  void dram_access(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                   const sc_core::sc_time& end, const CommandTag& tag) override;
 
   /// Writes what was recorded (commands issued and steps ended by `end`; a command's own end
   /// may lie beyond) and closes the files. Throws std::runtime_error when a file could not be
@@ -55,13 +59,14 @@ class CommandTimeline : public ActivityObserver {
   struct Slice {
     std::uint64_t start_ps;
     std::uint64_t end_ps;
-    /// Channel tracks: bus bytes. Die tracks: pages (IfcCompute).
+    /// Channel and DRAM tracks: bus bytes. Die tracks: pages (IfcCompute).
     std::uint64_t amount;
     /// Channel tracks: the die index or kAllDies. Die tracks: the plane bits.
     std::uint64_t detail;
     std::uint32_t tag;
     std::uint16_t lane;
     /// Flash tracks: a NandCommand, or kComputeLabel + IfcKernel for IfcCompute. NPU: NpuOpKind.
+    /// DRAM: kDramRead or kDramWrite.
     std::uint8_t label;
   };
   static_assert(sizeof(Slice) <= 40, "a slice should stay compact: a decode token makes ~10^5 of them");
@@ -71,6 +76,8 @@ class CommandTimeline : public ActivityObserver {
   static constexpr std::uint8_t kNoPhase = UINT8_MAX;
   static constexpr std::uint64_t kAllDies = UINT64_MAX;
   static constexpr std::uint8_t kComputeLabel = static_cast<std::uint8_t>(kNandCommandCount);
+  static constexpr std::uint8_t kDramRead = 0;
+  static constexpr std::uint8_t kDramWrite = 1;
 
   /// The slices of one track in report order. They live in fixed chunks: a decode token makes
   /// ~10^5 of them, which a growing vector would copy again and again; and one track's slices
@@ -96,6 +103,10 @@ class CommandTimeline : public ActivityObserver {
   void add_slice(Slice slice, std::uint32_t track, const sc_core::sc_time& start, const sc_core::sc_time& end,
                  const CommandTag& tag);
   void write_csv_row(const CommandRecord& record);
+  void write_dram_csv_row(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                          const sc_core::sc_time& end, const CommandTag& tag);
+  /// The row's last four fields: token, layer, head, phase (empty where absent).
+  void write_csv_tag(TextCursor& row, const CommandTag& tag) const;
   /// Sorts the slices onto lanes and writes the whole trace-event JSON (the file keeps any error).
   void write_json(const sc_core::sc_time& end);
   /// Gives every slice of `track` its lane and returns the lanes used (at least one); `order`
@@ -107,12 +118,13 @@ class CommandTimeline : public ActivityObserver {
   /// Closes and removes the partial files still open (a run that did not reach close(), or failed).
   void discard();
 
-  // Tracks: channels, then dies (channel-major), then the NPU, then the dataflow.
+  // Tracks: channels, then dies (channel-major), then the NPU, the dataflow, the DRAM channels.
   std::uint32_t channel_track(ChannelId channel) const;
   std::uint32_t die_track(ChannelId channel, DieId die) const;
   std::uint32_t npu_track() const { return layout_.channels * (1 + layout_.dies_per_channel); }
   std::uint32_t dataflow_track() const { return npu_track() + 1; }
-  std::uint32_t track_count() const { return dataflow_track() + 1; }
+  std::uint32_t first_dram_track() const { return dataflow_track() + 1; }
+  std::uint32_t track_count() const { return first_dram_track() + layout_.dram_channels; }
 
   TraceLayout layout_;
   std::string json_path_;

@@ -21,6 +21,10 @@ struct TraceLayout {
   std::uint32_t kv_heads = 0;
   /// Largest token position the run can reach (context + tokens), for the width of `token`.
   std::uint64_t max_token = 0;
+  /// LPDDR channels of the DRAM that holds the KV cache (Base-1 decode runs; 0: no DRAM).
+  std::uint32_t dram_channels = 0;
+  /// Capacity of one DRAM channel: no access moves more, so it bounds the width of `bytes`.
+  std::uint64_t dram_channel_bytes = 0;
 };
 
 }  // namespace kvnand

@@ -78,4 +78,9 @@ void TraceOutputs::phase_end(const CommandTag& tag, const sc_core::sc_time& bega
   for (ActivityObserver* writer : writers_) writer->phase_end(tag, began);
 }
 
+void TraceOutputs::dram_access(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                               const sc_core::sc_time& end, const CommandTag& tag) {
+  for (ActivityObserver* writer : writers_) writer->dram_access(channel, write, bytes, start, end, tag);
+}
+
 }  // namespace kvnand

@@ -44,6 +44,8 @@ class TraceOutputs : public ActivityObserver {
               const CommandTag& tag) override;
   void phase_begin(const CommandTag& tag) override;
   void phase_end(const CommandTag& tag, const sc_core::sc_time& began) override;
+  void dram_access(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                   const sc_core::sc_time& end, const CommandTag& tag) override;
 
  private:
   std::unique_ptr<WaveRecorder> wave_;

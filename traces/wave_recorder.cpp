@@ -215,6 +215,22 @@ void WaveRecorder::phase_end(const CommandTag& tag, const sc_core::sc_time&) {
   flush_before(now);
 }
 
+void WaveRecorder::dram_access(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                               const sc_core::sc_time& end, const CommandTag&) {
+  if (channel >= dram_channels_.size())
+    throw std::out_of_range("waveform: DRAM channel " + std::to_string(channel) + " outside the " +
+                            std::to_string(dram_channels_.size()) + " DRAM channels of the platform");
+  const DramChannelNodes& n = dram_channels_[channel];
+  const DramOpValue op = write ? DramOpValue::Write : DramOpValue::Read;
+  interval(n.op, start.value(), end.value(), static_cast<std::uint64_t>(op));  // and busy
+  // Added and taken away: an access that ends as the next one starts hands over in one change.
+  if (end > start) {
+    schedule(n.bytes, start.value(), static_cast<std::int64_t>(bytes));
+    schedule(n.bytes, end.value(), -static_cast<std::int64_t>(bytes));
+  }
+  flush_before(sc_core::sc_time_stamp().value());
+}
+
 void WaveRecorder::touch(int node, bool visible) {
   Node& n = nodes_[static_cast<std::size_t>(node)];
   if (!visible || n.var < 0 || n.touched) return;

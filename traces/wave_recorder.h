@@ -1,6 +1,6 @@
 // Records a run as a VCD waveform of state-level signals (docs/waveforms.md lists them), plus a
 // GTKWave save file and translate-filter files next to it so that GTKWave opens it grouped per
-// channel, die, NPU and dataflow with states shown by name.
+// channel, die, NPU, dataflow and DRAM with states shown by name.
 //
 // Reports may describe the simulated future, so changes wait in a time-ordered queue and reach
 // the file only once simulated time has passed them: the file is always monotone. Counted
@@ -48,6 +48,9 @@ class WaveRecorder : public ActivityObserver {
               const CommandTag& tag) override;
   void phase_begin(const CommandTag& tag) override;
   void phase_end(const CommandTag& tag, const sc_core::sc_time& began) override;
+  /// Throws std::out_of_range for a channel outside the layout's DRAM.
+  void dram_access(std::uint32_t channel, bool write, std::uint64_t bytes, const sc_core::sc_time& start,
+                   const sc_core::sc_time& end, const CommandTag& tag) override;
 
   /// Writes every change up to `end` (or the window's end, if earlier; later ones are dropped:
   /// the run stopped there), closes the VCD, and writes the save file and filter files. Throws
@@ -114,6 +117,9 @@ class WaveRecorder : public ActivityObserver {
   struct DieNodes {
     int state = -1, queue = -1, pe_busy = -1, ecc_busy = -1, global_buffer = -1, kv_buffer = -1;
   };
+  struct DramChannelNodes {
+    int op = -1, bytes = -1;  ///< op drives busy
+  };
 
   /// The signal catalogue of a layout (defined in wave_signals.cpp, next to the value names).
   void declare(const WaveSpec& spec, const TraceLayout& layout);
@@ -156,6 +162,7 @@ class WaveRecorder : public ActivityObserver {
   std::vector<int> slot_wire_;  ///< State, Planes: per slot or plane, the node of its wire (-1: none)
   std::vector<ChannelNodes> channels_;
   std::vector<DieNodes> dies_;
+  std::vector<DramChannelNodes> dram_channels_;
   std::vector<int> plane_states_;             ///< per plane (plane detail)
   std::vector<std::uint64_t> plane_kv_fill_;  ///< last fill per plane's KV buffer (compact)
   int npu_op_ = -1;

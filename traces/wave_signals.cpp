@@ -19,6 +19,7 @@ static_assert(static_cast<std::size_t>(Phase::Idle) + 1 == kPhaseCount,
               "idle is the last phase: the waveform omits it");
 static_assert(kDieStateCount <= (1u << kStateBits) && kPlaneActivityCount <= (1u << kStateBits),
               "states must fit kStateBits");
+static_assert(kDramOpValueCount <= (1u << kDramOpBits), "DRAM op values must fit kDramOpBits");
 
 constexpr const char* kIdle = "idle";
 /// With more dies shown than this, each die's group starts collapsed.
@@ -51,6 +52,8 @@ ValueNames build(WaveEnum which) {
       for (std::size_t p = 0; p + 1 < kPhaseCount; ++p) names.values.emplace_back(to_string(static_cast<Phase>(p)));
       return names;
     }
+    case WaveEnum::DramOp:
+      return {"dram_op", {kIdle, "read", "write"}};
   }
   return {"", {}};
 }
@@ -96,7 +99,7 @@ const ValueNames& value_names(WaveEnum which) {
   // Built once, read-only afterwards.
   static const std::array<ValueNames, kWaveEnumCount> kTables = {
       build(WaveEnum::ChannelOp), build(WaveEnum::DieState), build(WaveEnum::PlaneState), build(WaveEnum::NpuOp),
-      build(WaveEnum::Phase)};
+      build(WaveEnum::Phase),     build(WaveEnum::DramOp)};
   return kTables[static_cast<std::size_t>(which)];
 }
 
@@ -283,8 +286,23 @@ void WaveRecorder::declare(const WaveSpec& spec, const TraceLayout& layout) {
     }
     d.leave();
   }
-  // GTKWave shows the NPU and the dataflow (a few rows) above the flash (many), so that all three
-  // kinds are on the first screen.
+  // The DRAM's channels in one open group, which lands below the dataflow.
+  dram_channels_.assign(layout.dram_channels, {});
+  d.enter("dram", "dram", false);
+  for (std::uint32_t c = 0; c < layout.dram_channels; ++c) {
+    d.enter("channel" + std::to_string(c), "", false);
+    if (d.selected()) {
+      DramChannelNodes& n = dram_channels_[c];
+      const int busy = shown_node(Kind::Count, "busy", 1);
+      n.op = shown_node(Kind::State, "op", kDramOpBits, WaveEnum::DramOp, kDramOpValueCount);
+      nodes_[static_cast<std::size_t>(n.op)].any_wire = busy;
+      n.bytes = shown_node(Kind::Sum, "bytes", byte_count_bits(layout.dram_channel_bytes));
+    }
+    d.leave();
+  }
+  d.leave();
+  // GTKWave shows the NPU, the dataflow and the DRAM (a few rows) above the flash (many), so that
+  // every kind is on the first screen.
   std::stable_partition(view_.rows.begin(), view_.rows.end(),
                         [](const WaveView::Row& row) { return row.text.rfind("flash", 0) != 0; });
 
@@ -295,6 +313,8 @@ void WaveRecorder::declare(const WaveSpec& spec, const TraceLayout& layout) {
                         ", flash.channel0.die0.plane0 .. " + last_die + ".plane" +
                         std::to_string(layout.planes_per_die - 1) + " (with plane detail)";
     if (layout.decode) paths += ", npu, dataflow";
+    if (layout.dram_channels > 0)
+      paths += ", dram, dram.channel0 .. dram.channel" + std::to_string(layout.dram_channels - 1);
     throw std::runtime_error(path_ + ": the VCD scope patterns select no signal (" + d.unused_patterns() +
                              " match nothing); scope paths here: " + paths);
   }

@@ -18,8 +18,11 @@
 //   dataflow.phase                   4 bits  phase: 0 none, 1 + Phase (1 qkv ... 10 transfer)
 //   dataflow.phase_<name>            1 bit   a step of that phase is active (every phase but idle)
 //   dataflow.kv_buffer               bytes in the SoC's KV write buffer (discrete variant)
+//   dram.channel<N>.busy             1 bit   an LPDDR channel moves data (Base-1)
+//   dram.channel<N>.op               2 bits  dram_op: 0 idle, 1 read, 2 write
+//   dram.channel<N>.bytes            bytes of the access in its data phase, 0 when idle
 // Where several values are active at once, a state shows the highest value (die and plane state,
-// channel and NPU op); dataflow.phase shows the active phase that comes first in kPhasePriority.
+// channel, NPU and DRAM op); dataflow.phase shows the active phase that comes first in kPhasePriority.
 // Byte counts are at least kMinByteBits wide; other counts as wide as the layout needs.
 //
 // Files next to "<dir>/<stem>.vcd": the GTKWave save file "<dir>/<stem>.gtkw" and one translate
@@ -58,6 +61,7 @@ inline constexpr std::array<Phase, kPhaseCount - 1> kPhasePriority = {
 
 inline constexpr unsigned kStateBits = 3;       ///< die and plane state
 inline constexpr unsigned kOpBits = 4;          ///< channel op, NPU op, dataflow phase
+inline constexpr unsigned kDramOpBits = 2;      ///< DRAM op: idle, read, write
 inline constexpr unsigned kQueueBits = 32;      ///< queue depth (the interface reports 32 bits)
 inline constexpr unsigned kMinByteBits = 32;    ///< buffer fills in bytes, at least this wide
 
@@ -66,8 +70,12 @@ unsigned bits_for(std::uint64_t max_value);
 /// Bits for a byte count up to max_bytes: at least kMinByteBits.
 unsigned byte_count_bits(std::uint64_t max_bytes);
 
-enum class WaveEnum : std::uint8_t { ChannelOp, DieState, PlaneState, NpuOp, Phase };
-inline constexpr std::size_t kWaveEnumCount = static_cast<std::size_t>(WaveEnum::Phase) + 1;
+enum class WaveEnum : std::uint8_t { ChannelOp, DieState, PlaneState, NpuOp, Phase, DramOp };
+inline constexpr std::size_t kWaveEnumCount = static_cast<std::size_t>(WaveEnum::DramOp) + 1;
+
+/// dram.channel<N>.op while an access moves data (0 is idle).
+enum class DramOpValue : std::uint8_t { Read = 1, Write = 2 };
+inline constexpr std::size_t kDramOpValueCount = static_cast<std::size_t>(DramOpValue::Write) + 1;
 
 /// One enumeration as the waveform shows it.
 struct ValueNames {

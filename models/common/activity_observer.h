@@ -83,6 +83,12 @@ class ActivityObserver {
   virtual void npu_op([[maybe_unused]] NpuOpKind kind, [[maybe_unused]] const sc_core::sc_time& start,
                       [[maybe_unused]] const sc_core::sc_time& end, [[maybe_unused]] const CommandTag& tag) {}
 
+  /// One access of an LPDDR channel (Base-1), when the channel schedules it: `bytes` (> 0) as they
+  /// cross the bus (whole bursts) in its data phase [start, end).
+  virtual void dram_access([[maybe_unused]] std::uint32_t channel, [[maybe_unused]] bool write,
+                           [[maybe_unused]] std::uint64_t bytes, [[maybe_unused]] const sc_core::sc_time& start,
+                           [[maybe_unused]] const sc_core::sc_time& end, [[maybe_unused]] const CommandTag& tag) {}
+
   /// The dataflow starts a step (a GEMV, a KV kernel, an NPU op, a KV append or page program)
   /// now; phase_end closes it, now, with the time it began. Steps of one thread nest; steps of
   /// concurrent threads (head-group pipelining, background programs) overlap.

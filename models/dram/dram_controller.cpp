@@ -109,10 +109,11 @@ void DramController::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-DramSystem::DramSystem(sc_core::sc_module_name name, const DramSpec& spec)
+DramSystem::DramSystem(sc_core::sc_module_name name, const DramSpec& spec, ActivityObserver* observer)
     : sc_module(name), controller_("controller", spec) {
   for (std::uint32_t c = 0; c < spec.channels; ++c) {
-    channels_.push_back(std::make_unique<LpddrChannel>(("channel_" + std::to_string(c)).c_str(), spec, c));
+    channels_.push_back(
+        std::make_unique<LpddrChannel>(("channel_" + std::to_string(c)).c_str(), spec, c, observer));
     controller_.channel_socket(c).bind(channels_.back()->socket);
   }
 }

@@ -68,7 +68,8 @@ class DramController : public sc_core::sc_module {
 /// The controller bound to spec.channels LPDDR channels: what a platform instantiates.
 class DramSystem : public sc_core::sc_module {
  public:
-  DramSystem(sc_core::sc_module_name name, const DramSpec& spec);
+  /// Every channel reports its accesses to `observer` (may be null).
+  DramSystem(sc_core::sc_module_name name, const DramSpec& spec, ActivityObserver* observer = nullptr);
 
   tlm_utils::simple_target_socket<DramController>& host_socket() { return controller_.host_socket; }
   const DramController& controller() const { return controller_; }

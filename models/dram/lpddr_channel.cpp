@@ -13,8 +13,14 @@ constexpr double kWattsPerMilliwatt = 1e-3;
 const char* to_string(DramOp op) { return op == DramOp::Read ? "read" : "write"; }
 }  // namespace
 
-LpddrChannel::LpddrChannel(sc_core::sc_module_name name, const DramSpec& spec, std::uint32_t index)
-    : sc_module(name), socket("socket"), spec_(spec), index_(index), capacity_bytes_(spec.channel_capacity_bytes()) {
+LpddrChannel::LpddrChannel(sc_core::sc_module_name name, const DramSpec& spec, std::uint32_t index,
+                           ActivityObserver* observer)
+    : sc_module(name),
+      socket("socket"),
+      spec_(spec),
+      index_(index),
+      capacity_bytes_(spec.channel_capacity_bytes()),
+      observer_(observer) {
   socket.register_b_transport(this, &LpddrChannel::b_transport);
 }
 
@@ -57,6 +63,9 @@ void LpddrChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   // Recomputed from the byte totals, so the energy does not depend on how accesses were cut.
   stats_.energy_J = static_cast<double>(stats_.bytes_read + stats_.bytes_written) * kBitsPerByte *
                     spec_.energy_pJ_per_bit * kJoulesPerPicojoule;
+  if (observer_ != nullptr)
+    observer_->dram_access(index_, request->op == DramOp::Write, moved, request->data_start, request->data_end,
+                           request->tag);
 
   delay = request->data_end - now;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

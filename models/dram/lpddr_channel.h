@@ -9,6 +9,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "common/activity_observer.h"
 #include "dram/dram_request.h"
 #include "dram/dram_spec.h"
 
@@ -28,7 +29,9 @@ class LpddrChannel : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<LpddrChannel> socket;
 
-  LpddrChannel(sc_core::sc_module_name name, const DramSpec& spec, std::uint32_t index);
+  /// `observer` (may be null) hears of every access with data, when it is scheduled.
+  LpddrChannel(sc_core::sc_module_name name, const DramSpec& spec, std::uint32_t index,
+               ActivityObserver* observer = nullptr);
 
   std::uint32_t index() const { return index_; }
   const DramChannelStats& stats() const { return stats_; }
@@ -43,6 +46,7 @@ class LpddrChannel : public sc_core::sc_module {
   DramSpec spec_;
   std::uint32_t index_;
   std::uint64_t capacity_bytes_;
+  ActivityObserver* observer_;
   DramChannelStats stats_;
   sc_core::sc_time free_at_;
 };

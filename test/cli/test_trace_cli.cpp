@@ -1,5 +1,6 @@
 // kvnand-sim's trace outputs as a user gets them: the VCD agrees with the command CSV, the
-// timeline with both, window and scope cut exactly, and the files survive Ctrl-C.
+// timeline with both (Base-1's DRAM included), window and scope cut exactly, and the files
+// survive Ctrl-C.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,17 +88,15 @@ TEST_P(DecodeTrace, EveryChannelAndDieStateMatchesTheCommandCsvExactly) {
 /// ts / dur in microseconds with 6 decimals back to picoseconds.
 std::uint64_t us_to_ps(double us) { return static_cast<std::uint64_t>(std::llround(us * 1e6)); }
 
-TEST_P(DecodeTrace, TimelineIsValidJsonWhoseSlicesAreTheCsvIntervals) {
-  const std::string dir = temp_dir();
-  run_decode(GetParam(), dir, "--timeline " + dir + "/t.json --commands " + dir + "/c.csv");
-  const CommandCsv csv = parse_commands(read_text(dir + "/c.csv"));
-  const nlohmann::json timeline = nlohmann::json::parse(read_text(dir + "/t.json"));
+using Intervals = std::multiset<std::pair<std::uint64_t, std::uint64_t>>;
+
+/// The timeline's slices: track name (lanes "#2".. folded into their track) -> (start, end) in ps.
+std::map<std::string, Intervals> slices_by_track(const nlohmann::json& timeline) {
   std::map<std::pair<int, int>, std::string> thread_names;
   for (const auto& e : timeline.at("traceEvents"))
     if (e.at("ph") == "M" && e.at("name") == "thread_name")
       thread_names[{e.at("pid").get<int>(), e.at("tid").get<int>()}] = e.at("args").at("name").get<std::string>();
-  // Track name (lanes "#2".. folded into their track) -> sorted (start, end) of its slices.
-  std::map<std::string, std::multiset<std::pair<std::uint64_t, std::uint64_t>>> slices;
+  std::map<std::string, Intervals> slices;
   for (const auto& e : timeline.at("traceEvents")) {
     if (e.at("ph") != "X") continue;
     std::string track = thread_names.at({e.at("pid").get<int>(), e.at("tid").get<int>()});
@@ -105,21 +104,89 @@ TEST_P(DecodeTrace, TimelineIsValidJsonWhoseSlicesAreTheCsvIntervals) {
     const std::uint64_t start = us_to_ps(e.at("ts").get<double>());
     slices[track].insert({start, start + us_to_ps(e.at("dur").get<double>())});
   }
-  std::map<std::string, std::multiset<std::pair<std::uint64_t, std::uint64_t>>> expected;
+  return slices;
+}
+
+/// The slices the CSV's rows give each track: bus tenures, array work, DRAM data phases.
+std::map<std::string, Intervals> expected_slices(const CommandCsv& csv) {
+  std::map<std::string, Intervals> expected;
   for (const auto& row : csv.rows) {
-    const std::string channel = "channel " + row.at("channel");
+    const std::string channel = (is_dram_row(row) ? "DRAM channel " : "channel ") + row.at("channel");
     if (ps(row.at("bus_end_ps")) > ps(row.at("bus_start_ps")))
       expected[channel].insert({ps(row.at("bus_start_ps")), ps(row.at("bus_end_ps"))});
     if (!row.at("array_start_ps").empty())
       expected[channel + " die " + row.at("die")].insert({ps(row.at("array_start_ps")), ps(row.at("array_end_ps"))});
   }
-  for (const auto& [track, intervals] : expected) EXPECT_EQ(slices[track], intervals) << track;
+  return expected;
+}
+
+TEST_P(DecodeTrace, TimelineIsValidJsonWhoseSlicesAreTheCsvIntervals) {
+  const std::string dir = temp_dir();
+  run_decode(GetParam(), dir, "--timeline " + dir + "/t.json --commands " + dir + "/c.csv");
+  const CommandCsv csv = parse_commands(read_text(dir + "/c.csv"));
+  std::map<std::string, Intervals> slices = slices_by_track(nlohmann::json::parse(read_text(dir + "/t.json")));
+  for (const auto& [track, intervals] : expected_slices(csv)) EXPECT_EQ(slices[track], intervals) << track;
   EXPECT_FALSE(slices["npu"].empty());
   EXPECT_FALSE(slices["dataflow"].empty());
   fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, DecodeTrace, ::testing::Values("tiny-decode-d.json", "tiny-decode-c.json"));
+
+TEST(TraceCli, Base1DramAccessesAreTheSameInTheVcdTheTimelineTheCsvAndTheReport) {
+  const std::string dir = temp_dir();
+  run_decode("tiny-base1.json", dir,
+             "--vcd " + dir + "/w.vcd --timeline " + dir + "/t.json --commands " + dir + "/c.csv");
+  const Vcd vcd = parse_vcd(read_text(dir + "/w.vcd"));
+  const CommandCsv csv = parse_commands(read_text(dir + "/c.csv"));
+  const nlohmann::json report = nlohmann::json::parse(read_text(dir + "/out/report.json"));
+  std::map<std::string, Intervals> slices = slices_by_track(nlohmann::json::parse(read_text(dir + "/t.json")));
+  const std::map<std::string, Intervals> expected = expected_slices(csv);
+
+  // A DRAM row: its data phase is its span and its bus tenure; no die number, planes, array work.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> bytes;  // (channel, op) -> sum
+  for (const auto& row : csv.rows) {
+    if (!is_dram_row(row)) continue;
+    EXPECT_EQ(row.at("die"), "dram");
+    EXPECT_EQ(row.at("planes") + row.at("kernel") + row.at("pages") + row.at("array_start_ps"), "");
+    EXPECT_EQ(row.at("start_ps"), row.at("bus_start_ps"));
+    EXPECT_EQ(row.at("end_ps"), row.at("bus_end_ps"));
+    EXPECT_LT(ps(row.at("issue_ps")), ps(row.at("bus_start_ps")));  // the access latency lies between
+    EXPECT_LT(ps(row.at("bus_start_ps")), ps(row.at("bus_end_ps")));
+    EXPECT_FALSE(row.at("phase").empty());
+    bytes[{row.at("channel"), row.at("op")}] += std::stoull(row.at("bytes"));
+  }
+  const nlohmann::json& channels = report.at("utilisation").at("dram_channels");
+  ASSERT_EQ(channels.size(), 2u);
+  for (std::uint32_t c = 0; c < 2; ++c) {
+    const std::string channel = "dram.channel" + std::to_string(c), index = std::to_string(c);
+    const std::uint64_t read = bytes[std::pair(index, "dram_read")], written = bytes[std::pair(index, "dram_write")];
+    EXPECT_EQ(read, channels[c].at("bytes_read").get<std::uint64_t>()) << channel;
+    EXPECT_EQ(written, channels[c].at("bytes_written").get<std::uint64_t>()) << channel;
+    EXPECT_GT(read, 0u) << channel;
+    EXPECT_GT(written, 0u) << channel;
+    const Steps busy = expected_dram(csv, c, DramSignal::Busy);
+    EXPECT_GT(busy.size(), 4u) << channel;
+    EXPECT_EQ(vcd.signals.at(channel + ".busy"), busy) << channel;
+    EXPECT_EQ(vcd.signals.at(channel + ".op"), expected_dram(csv, c, DramSignal::Op)) << channel;
+    EXPECT_EQ(vcd.signals.at(channel + ".bytes"), expected_dram(csv, c, DramSignal::Bytes)) << channel;
+    EXPECT_EQ(slices["DRAM channel " + index], expected.at("DRAM channel " + index)) << channel;
+    // The flash beside it is traced as before.
+    EXPECT_EQ(vcd.signals.at("flash.channel" + index + ".busy"), expected_channel(csv, c, false)) << index;
+    EXPECT_EQ(slices["channel " + index], expected.at("channel " + index)) << index;
+  }
+
+  // A scope pattern keeps exactly the DRAM's signals, unchanged.
+  run_decode("tiny-base1.json", dir, "--vcd " + dir + "/dram.vcd --vcd-scope 'dram*'");
+  std::set<std::string> names;
+  for (const auto& [name, steps] : parse_vcd(read_text(dir + "/dram.vcd")).signals) {
+    names.insert(name);
+    EXPECT_EQ(steps, vcd.signals.at(name)) << name;
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"dram.channel0.busy", "dram.channel0.bytes", "dram.channel0.op",
+                                          "dram.channel1.busy", "dram.channel1.bytes", "dram.channel1.op"}));
+  fs::remove_all(dir);
+}
 
 TEST(TraceCli, WindowKeepsExactlyTheValuesInsideIt) {
   const std::string dir = temp_dir();

@@ -1,5 +1,5 @@
 // Reading the trace files of a run back in tests: VCD signals as step functions, the command CSV
-// as rows, and the expected step functions of channels and dies rebuilt from the CSV.
+// as rows, and the expected step functions of channels, dies and DRAM channels rebuilt from the CSV.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -117,6 +117,20 @@ inline Steps max_level_steps(const std::vector<Level>& intervals) {
   return steps;
 }
 
+/// A signal that adds up the levels of its active intervals (a DRAM channel's bytes).
+inline Steps sum_steps(const std::vector<Level>& intervals) {
+  std::map<std::uint64_t, std::int64_t> deltas;
+  for (const Level& l : intervals) {
+    if (l.end <= l.start) continue;
+    deltas[l.start] += static_cast<std::int64_t>(l.level);
+    deltas[l.end] -= static_cast<std::int64_t>(l.level);
+  }
+  Steps steps;
+  std::int64_t sum = 0;
+  for (const auto& [time, delta] : deltas) add_step(steps, time, static_cast<std::uint64_t>(sum += delta));
+  return steps;
+}
+
 /// The command CSV: a header and rows of fields by column name.
 struct CommandCsv {
   std::vector<std::string> columns;
@@ -169,11 +183,14 @@ inline std::uint64_t array_state_of(const std::string& op) {
 
 inline std::uint64_t ps(const std::string& field) { return std::stoull(field); }
 
+/// A DRAM access (Base-1) rather than a flash command: op dram_read or dram_write.
+inline bool is_dram_row(const std::map<std::string, std::string>& row) { return row.at("op").rfind("dram_", 0) == 0; }
+
 /// Expected channel signals from the CSV: busy (0/1) and op (1 + command index).
 inline Steps expected_channel(const CommandCsv& csv, std::uint32_t channel, bool op) {
   std::vector<Level> intervals;
   for (const auto& row : csv.rows) {
-    if (std::stoul(row.at("channel")) != channel) continue;
+    if (is_dram_row(row) || std::stoul(row.at("channel")) != channel) continue;
     const auto& names = command_names();
     const auto index = static_cast<std::uint64_t>(std::find(names.begin(), names.end(), row.at("op")) - names.begin());
     intervals.push_back({ps(row.at("bus_start_ps")), ps(row.at("bus_end_ps")), op ? index + 1 : 1});
@@ -185,13 +202,30 @@ inline Steps expected_channel(const CommandCsv& csv, std::uint32_t channel, bool
 inline Steps expected_die_state(const CommandCsv& csv, std::uint32_t channel, std::uint32_t die) {
   std::vector<Level> intervals;
   for (const auto& row : csv.rows) {
-    if (std::stoul(row.at("channel")) != channel) continue;
+    if (is_dram_row(row) || std::stoul(row.at("channel")) != channel) continue;
     if (row.at("die") != "all" && std::stoul(row.at("die")) != die) continue;
     intervals.push_back({ps(row.at("bus_start_ps")), ps(row.at("bus_end_ps")), 1});
     if (!row.at("array_start_ps").empty())
       intervals.push_back({ps(row.at("array_start_ps")), ps(row.at("array_end_ps")), array_state_of(row.at("op"))});
   }
   return max_level_steps(intervals);
+}
+
+/// What a DRAM channel's VCD signals show (docs/waveforms.md).
+enum class DramSignal { Busy, Op, Bytes };
+
+/// Expected DRAM channel signal from the CSV's DRAM rows: busy (0/1), op (1 read, 2 write) or the
+/// bytes of the access in progress.
+inline Steps expected_dram(const CommandCsv& csv, std::uint32_t channel, DramSignal signal) {
+  std::vector<Level> intervals;
+  for (const auto& row : csv.rows) {
+    if (!is_dram_row(row) || std::stoul(row.at("channel")) != channel) continue;
+    const std::uint64_t level = signal == DramSignal::Busy ? 1
+                                : signal == DramSignal::Op ? (row.at("op") == "dram_write" ? 2 : 1)
+                                                           : std::stoull(row.at("bytes"));
+    intervals.push_back({ps(row.at("bus_start_ps")), ps(row.at("bus_end_ps")), level});
+  }
+  return signal == DramSignal::Bytes ? sum_steps(intervals) : max_level_steps(intervals);
 }
 
 }  // namespace kvnand::test

@@ -1,26 +1,15 @@
 // The command timeline: lane assignment, the command CSV and the trace-event JSON (exact times,
 // tracks, lanes), and that files appear only complete.
-#include "command_timeline.h"
-
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include "common/sim_time.h"
+#include "command_timeline_fixture.h"
 #include "timeline_lanes.h"
 
-namespace kvnand {
+namespace kvnand::timeline_test {
 namespace {
-
-namespace fs = std::filesystem;
-using nlohmann::json;
 
 // ---- Lane assignment ----
 
@@ -66,143 +55,6 @@ TEST(TimelineLanes, RejectsUnsortedSlices) {
   EXPECT_THROW(same_start.place(10, 30), std::invalid_argument);  // the enclosing one must come first
   LaneAssigner backwards;
   EXPECT_THROW(backwards.place(10, 5), std::invalid_argument);
-}
-
-// ---- Helpers ----
-
-TraceLayout layout(bool decode = true) {
-  TraceLayout l;
-  l.channels = 2;
-  l.dies_per_channel = 2;
-  l.planes_per_die = 4;
-  l.decode = decode;
-  return l;
-}
-
-/// A fresh, empty folder for one test.
-fs::path test_dir() {
-  const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(testing::TempDir()) / (std::string("kvnand_timeline_") + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::vector<std::string> files_in(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::vector<std::string> lines_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::string text_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-CommandRecord record(NandCommand command, std::uint32_t channel, std::uint32_t die, std::uint64_t issue_ps,
-                     std::uint64_t bus_start_ps, std::uint64_t bus_end_ps, std::uint64_t array_start_ps,
-                     std::uint64_t array_end_ps) {
-  CommandRecord r;
-  r.command = command;
-  r.channel = ChannelId(channel);
-  r.die = DieId(die);
-  r.issue = picoseconds(issue_ps);
-  r.bus_start = picoseconds(bus_start_ps);
-  r.bus_end = picoseconds(bus_end_ps);
-  r.array_start = picoseconds(array_start_ps);
-  r.array_end = picoseconds(array_end_ps);
-  return r;
-}
-
-CommandTag tag(std::uint64_t token, std::uint32_t layer, std::uint32_t head, Phase phase) {
-  CommandTag t;
-  t.token = token;
-  t.layer = layer;
-  t.head = head;
-  t.phase = phase;
-  return t;
-}
-
-/// A GEMV-style compute: bus 2000..3500 ps, planes 0-3 busy 3500..90000 ps.
-CommandRecord compute_record() {
-  CommandRecord r = record(NandCommand::IfcCompute, 1, 0, 1000, 2000, 3500, 3500, 90000);
-  r.planes = PlaneMask(0xf);
-  r.kernel = IfcKernel::Logit;
-  r.pages = 96;
-  r.bus_bytes = 4096;
-  r.tag = tag(17, 3, 5, Phase::Logit);
-  return r;
-}
-
-/// One complete ("X") event of the JSON, with its ts and dur as written.
-struct Slice {
-  json event;
-  std::string ts;
-  std::string dur;
-};
-
-std::string raw_number(const std::string& line, const std::string& key) {
-  const std::size_t at = line.find("\"" + key + "\":");
-  if (at == std::string::npos) return "";
-  const std::size_t begin = at + key.size() + 3;
-  return line.substr(begin, line.find_first_of(",}", begin) - begin);
-}
-
-/// The trace's slices, read line by line (the writer puts one event per line).
-std::vector<Slice> slices_of(const fs::path& file) {
-  std::vector<Slice> slices;
-  for (std::string line : lines_of(file)) {
-    if (line.rfind("{\"ph\":\"X\"", 0) != 0) continue;
-    if (line.back() == ',') line.pop_back();
-    slices.push_back(Slice{json::parse(line), raw_number(line, "ts"), raw_number(line, "dur")});
-  }
-  return slices;
-}
-
-/// Thread names by (pid, tid).
-std::map<std::pair<int, int>, std::string> thread_names(const json& trace) {
-  std::map<std::pair<int, int>, std::string> names;
-  for (const json& e : trace["traceEvents"])
-    if (e["ph"] == "M" && e["name"] == "thread_name") names[{e["pid"].get<int>(), e["tid"].get<int>()}] = e["args"]["name"];
-  return names;
-}
-
-std::string thread_of(const json& trace, const Slice& slice) {
-  return thread_names(trace).at({slice.event["pid"].get<int>(), slice.event["tid"].get<int>()});
-}
-
-/// ps written as microseconds with six decimals, back to integer picoseconds.
-std::uint64_t ps_of(const std::string& micros) {
-  const std::size_t dot = micros.find('.');
-  EXPECT_EQ(micros.size() - dot, 7u) << micros;
-  return std::stoull(micros.substr(0, dot) + micros.substr(dot + 1));
-}
-
-/// On every thread, each pair of slices is disjoint or nested.
-void expect_properly_nested(const std::vector<Slice>& slices) {
-  std::map<std::pair<int, int>, std::vector<std::pair<std::uint64_t, std::uint64_t>>> threads;
-  for (const Slice& s : slices) {
-    const std::uint64_t start = ps_of(s.ts);
-    threads[{s.event["pid"].get<int>(), s.event["tid"].get<int>()}].emplace_back(start, start + ps_of(s.dur));
-  }
-  for (auto& [thread, intervals] : threads)
-    for (const auto& a : intervals)
-      for (const auto& b : intervals) {
-        const bool disjoint = a.second <= b.first || b.second <= a.first;
-        const bool nested = (a.first <= b.first && b.second <= a.second) || (b.first <= a.first && a.second <= b.second);
-        EXPECT_TRUE(disjoint || nested) << "thread " << thread.first << "/" << thread.second << ": [" << a.first << ","
-                                        << a.second << ") vs [" << b.first << "," << b.second << ")";
-      }
 }
 
 // ---- CSV ----
@@ -253,6 +105,25 @@ TEST(CommandTimeline, CsvBroadcastEmptyFieldsAndReportOrder) {
   EXPECT_EQ(lines[1], "50,9000,214000,9000,14000,14000,214000,0,1,1 3,program,,,8640,4,,,");
   EXPECT_EQ(lines[2], "100,200,700,200,700,,,1,all,,ifc_broadcast,,,8192,,,,");
   EXPECT_EQ(lines[3], "300,400,1500,400,1500,400,600,0,0,2,data_out,,,4320,,0,,ffn");
+}
+
+TEST(CommandTimeline, CsvDramRowsKeepTheColumnsAndTheReportOrder) {
+  const fs::path dir = test_dir();
+  CommandTimeline timeline("", (dir / "commands.csv").string(), dram_layout());
+  // Reported now (the rows' issue; 0 unless tests before this one in the process advanced time),
+  // with data phases ahead.
+  const std::string now = std::to_string(sc_core::sc_time_stamp().value());
+  timeline.dram_access(1, false, 3200, picoseconds(40000), picoseconds(440000), tag(40, 0, 0, Phase::Logit));
+  timeline.command(compute_record());
+  timeline.dram_access(0, true, 128, picoseconds(56000), picoseconds(72000), CommandTag{});
+  EXPECT_THROW(timeline.dram_access(2, true, 64, picoseconds(0), picoseconds(8000), CommandTag{}), std::out_of_range);
+  timeline.close(picoseconds(500000));
+
+  const std::vector<std::string> lines = lines_of(dir / "commands.csv");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[1], now + ",40000,440000,40000,440000,,,1,dram,,dram_read,,,3200,40,0,0,logit");
+  EXPECT_EQ(lines[2], "1000,2000,90000,2000,3500,3500,90000,1,0,0 1 2 3,ifc_compute,logit,96,4096,17,3,5,logit");
+  EXPECT_EQ(lines[3], now + ",56000,72000,56000,72000,,,0,dram,,dram_write,,,128,,,,");
 }
 
 // ---- Files ----
@@ -390,6 +261,50 @@ TEST(CommandTimeline, JsonSlicesMatchTheCsvExactly) {
   }
 }
 
+TEST(CommandTimeline, DramChannelTracksCarryBytesAndTag) {
+  const fs::path dir = test_dir();
+  CommandTimeline timeline((dir / "timeline.json").string(), "", dram_layout());
+  timeline.command(compute_record());
+  timeline.dram_access(1, false, 3200, picoseconds(40000), picoseconds(440000), tag(40, 0, 0, Phase::Logit));
+  timeline.dram_access(1, true, 128, picoseconds(440000), picoseconds(456000), tag(40, 0, 1, Phase::KvWrite));
+  // A partial overlap (which one channel never makes) goes to a second lane like on any track.
+  timeline.dram_access(1, false, 64, picoseconds(450000), picoseconds(460000), CommandTag{});
+  timeline.dram_access(0, true, 4096, picoseconds(1000000), picoseconds(1512000), CommandTag{});
+  EXPECT_THROW(timeline.dram_access(2, true, 64, picoseconds(0), picoseconds(8000), CommandTag{}), std::out_of_range);
+  timeline.close(picoseconds(2000000));
+
+  const json trace = json::parse(text_of(dir / "timeline.json"));
+  EXPECT_EQ(trace["otherData"]["dram_channels"], 2);
+  std::map<int, std::string> processes;
+  std::map<int, std::string> dram_threads;  // by sort index
+  const auto names = thread_names(trace);
+  for (const json& e : trace["traceEvents"]) {
+    if (e["name"] == "process_name") processes[e["pid"]] = e["args"]["name"];
+    if (e["name"] == "thread_sort_index" && e["pid"] == 3)
+      dram_threads[e["args"]["sort_index"]] = names.at({3, e["tid"].get<int>()});
+  }
+  EXPECT_EQ(processes, (std::map<int, std::string>{{1, "flash"}, {2, "soc"}, {3, "dram"}}));
+  EXPECT_EQ(dram_threads,
+            (std::map<int, std::string>{{1, "DRAM channel 0"}, {2, "DRAM channel 1"}, {3, "DRAM channel 1 #2"}}));
+
+  std::vector<std::string> seen;
+  const std::vector<Slice> slices = slices_of(dir / "timeline.json");
+  for (const Slice& s : slices)
+    if (s.event["pid"] == 3)
+      seen.push_back(thread_of(trace, s) + ": " + s.event["name"].get<std::string>() + " " +
+                     s.event["cat"].get<std::string>() + " " + s.ts + "+" + s.dur + " " + s.event["args"].dump());
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      R"(DRAM channel 0: write dram 1.000000+0.512000 {"bytes":4096})",
+                      R"(DRAM channel 1: read dram 0.040000+0.400000 )"
+                      R"({"bytes":3200,"head":0,"layer":0,"phase":"logit","token":40})",
+                      R"(DRAM channel 1: write dram 0.440000+0.016000 )"
+                      R"({"bytes":128,"head":1,"layer":0,"phase":"kv_write","token":40})",
+                      R"(DRAM channel 1 #2: read dram 0.450000+0.010000 {"bytes":64})",
+                  }));
+  EXPECT_EQ(slices.size(), seen.size() + 2);  // and the compute's bus and array slices
+  expect_properly_nested(slices);
+}
+
 TEST(CommandTimeline, OverlappingDieWorkGoesToASecondLane) {
   const fs::path dir = test_dir();
   CommandTimeline timeline((dir / "timeline.json").string(), "", layout());
@@ -498,4 +413,4 @@ TEST(CommandTimeline, DataflowStepsNestOrTakeALane) {
 }
 
 }  // namespace
-}  // namespace kvnand
+}  // namespace kvnand::timeline_test

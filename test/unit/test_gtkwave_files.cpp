@@ -71,6 +71,29 @@ TEST_F(WaveRecorderTest, FilterFilesNameEveryValue) {
   EXPECT_EQ(npu.at(2), "1 softmax");
   EXPECT_EQ(npu.back(), "13 argmax");
   EXPECT_FALSE(fs::exists(filters / "plane_state.txt"));  // no plane detail
+  EXPECT_FALSE(fs::exists(filters / "dram_op.txt"));      // no DRAM
+}
+
+TEST_F(WaveRecorderTest, DramGroupFollowsTheDataflowOpenWithItsFilter) {
+  WaveRecorder rec(spec_, dram_layout());
+  rec.close(at(100));
+  const std::vector<std::string> lines = lines_of(dir_ / "wave.gtkw");
+  const auto first = [&](const std::string& text) { return std::find(lines.begin(), lines.end(), text) - lines.begin(); };
+  const auto last = [&](const std::string& text) {
+    return lines.rend() - std::find(lines.rbegin(), lines.rend(), text) - 1;
+  };
+  EXPECT_LT(last("-dataflow"), first("-dram"));
+  EXPECT_LT(first("-dram"), first("dram.channel0.busy"));
+  EXPECT_LT(first("dram.channel1.bytes[31:0]"), last("-dram"));
+  EXPECT_LT(last("-dram"), first("-flash.channel0"));
+  EXPECT_EQ(preceding(lines, "-dram"), "@800200");  // begins open
+  EXPECT_EQ(preceding(lines, "dram.channel0.busy"), "@28");
+  EXPECT_EQ(preceding(lines, "dram.channel1.bytes[31:0]"), "@24");
+  const std::string filter = preceding(lines, "dram.channel1.op[1:0]");
+  EXPECT_EQ(filter.substr(filter.find(' ') + 1), "wave.filters/dram_op.txt");
+  EXPECT_EQ(preceding(lines, filter), "@2024");
+  EXPECT_EQ(read(dir_ / "wave.filters" / "dram_op.txt"),
+            "# kvnand dram_op: value name (GTKWave translate filter)\n0 idle\n1 read\n2 write\n");
 }
 
 }  // namespace kvnand::wave_test

@@ -190,6 +190,70 @@ TEST_F(WaveRecorderTest, BufferFills) {
   EXPECT_EQ(v.width.count("flash.channel0.die0.kv_buffer"), 0u);
 }
 
+TEST_F(WaveRecorderTest, DramChannelBusyOpAndBytesFollowTheAccesses) {
+  {
+    WaveRecorder rec(spec_, dram_layout());
+    rec.dram_access(0, false, 128, at(100), at(200), {});
+    rec.dram_access(0, true, 64, at(200), at(300), {});  // starts as the read ends: one change at 200
+    rec.dram_access(1, false, 4096, at(500), at(1000), {});
+    rec.dram_access(1, true, 192, at(1000), at(1024), {});
+    rec.dram_access(1, true, 64, at(1100), at(1100), {});  // no data phase: nothing shows
+    rec.close(at(2000));
+    const Vcd v = vcd();
+    EXPECT_EQ(v.width.at("dram.channel0.busy"), 1u);
+    EXPECT_EQ(v.width.at("dram.channel0.op"), 2u);
+    EXPECT_EQ(v.width.at("dram.channel0.bytes"), 32u);  // 128 KiB needs 18 bits; byte counts get 32
+    EXPECT_EQ(v.initial.at("dram.channel0.busy"), 0u);
+    EXPECT_EQ(v.of("dram.channel0.busy"), rel({{100, 1}, {300, 0}}));
+    EXPECT_EQ(v.of("dram.channel0.op"), rel({{100, 1}, {200, 2}, {300, 0}}));  // read 1, write 2
+    EXPECT_EQ(v.of("dram.channel0.bytes"), rel({{100, 128}, {200, 64}, {300, 0}}));
+    EXPECT_EQ(v.of("dram.channel1.busy"), rel({{500, 1}, {1024, 0}}));
+    EXPECT_EQ(v.of("dram.channel1.op"), rel({{500, 1}, {1000, 2}, {1024, 0}}));
+    EXPECT_EQ(v.of("dram.channel1.bytes"), rel({{500, 4096}, {1000, 192}, {1024, 0}}));
+    EXPECT_EQ(error_of([&] { rec.dram_access(2, false, 64, at(3000), at(3010), {}); }),
+              "waveform: DRAM channel 2 outside the 2 DRAM channels of the platform");
+  }
+  TraceLayout big = dram_layout();
+  big.dram_channel_bytes = std::uint64_t{1} << 34;  // a 16 GiB channel
+  WaveRecorder(spec_, big).close(at(10));
+  EXPECT_EQ(vcd().width.at("dram.channel1.bytes"), 35u);
+  WaveRecorder(spec_, decode_layout(false)).close(at(10));  // no DRAM: no dram scope
+  for (const std::string& path : vcd().paths()) EXPECT_NE(path.rfind("dram", 0), 0u) << path;
+}
+
+TEST_F(WaveRecorderTest, DramSignalsInAWindowAndUnderScopes) {
+  spec_.window = TimeWindow{at(150), at(600)};
+  spec_.scopes = {"dram*"};
+  {
+    WaveRecorder rec(spec_, dram_layout());
+    rec.dram_access(0, false, 128, at(100), at(200), {});
+    rec.dram_access(1, true, 64, at(400), at(700), {});
+    rec.close(at(1000));
+    const Vcd v = vcd();
+    EXPECT_EQ(v.paths(), (std::set<std::string>{"dram.channel0.busy", "dram.channel0.bytes", "dram.channel0.op",
+                                                "dram.channel1.busy", "dram.channel1.bytes", "dram.channel1.op"}));
+    EXPECT_EQ(v.start, t(150));
+    EXPECT_EQ(v.initial.at("dram.channel0.busy"), 1u);
+    EXPECT_EQ(v.initial.at("dram.channel0.op"), 1u);
+    EXPECT_EQ(v.initial.at("dram.channel0.bytes"), 128u);
+    EXPECT_EQ(v.of("dram.channel0.bytes"), rel({{200, 0}}));
+    EXPECT_EQ(v.of("dram.channel1.op"), rel({{400, 2}}));  // its end lies after the window
+    EXPECT_EQ(v.of("dram.channel1.bytes"), rel({{400, 64}}));
+    EXPECT_EQ(v.last_time, t(600));
+  }
+  spec_.window.reset();
+  spec_.scopes = {"dram.channel1"};
+  WaveRecorder(spec_, dram_layout()).close(at(10));
+  EXPECT_EQ(vcd().paths(), (std::set<std::string>{"dram.channel1.busy", "dram.channel1.bytes", "dram.channel1.op"}));
+  spec_.scopes = {"dram.channel2"};
+  EXPECT_EQ(error_of([&] { WaveRecorder rec(spec_, dram_layout()); }),
+            spec_.vcd_file +
+                ": the VCD scope patterns select no signal (\"dram.channel2\" match nothing); scope paths here: flash, "
+                "flash.channel0 .. flash.channel0, flash.channel0.die0 .. flash.channel0.die1, "
+                "flash.channel0.die0.plane0 .. flash.channel0.die1.plane1 (with plane detail), npu, dataflow, dram, "
+                "dram.channel0 .. dram.channel1");
+}
+
 TEST_F(WaveRecorderTest, WindowStartsWithTheStateThenAndDropsWhatComesAfterItsEnd) {
   spec_.window = TimeWindow{at(1000), at(3000)};
   WaveRecorder rec(spec_, flash_layout());

@@ -120,6 +120,13 @@ inline TraceLayout decode_layout(bool compact) {
   return l;
 }
 
+/// A Base-1 decode: the discrete layout with two DRAM channels of 128 KiB.
+inline TraceLayout dram_layout() {
+  TraceLayout l = decode_layout(false);
+  std::tie(l.dram_channels, l.dram_channel_bytes) = std::tuple(2, 131'072);
+  return l;
+}
+
 class WaveRecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
