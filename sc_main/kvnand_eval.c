@@ -1,0 +1,298 @@
+/* kvnand-eval: runs a comparison matrix (platforms x models x contexts x precisions, plus DSE
+ * studies) as one kvnand-sim process per run, `--jobs` at once, and writes results.csv,
+ * candidates.csv, speedup.csv / speedup.md, the DSE outputs, run.json and, through kvnand-plot,
+ * the figures and report.md (docs/evaluation.md). Everything is checked before anything is
+ * written; a failed run is a row that says so, and Ctrl-C keeps what finished. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "dse_study.h"
+#include "eval_limits.h"
+#include "eval_points.h"
+#include "matrix_file.h"
+#include "out_file.h"
+#include "speedup.h"
+#include "tool_common.h"
+
+static const char kProgram[] = "kvnand-eval";
+
+typedef struct {
+  const char *matrix;
+  const char *out;
+  const char *baseline;
+  const char *sim;
+  long long jobs;
+  int progress;
+  int no_plots;
+  int quiet;
+} options;
+
+static void print_usage(FILE *to) {
+  fprintf(to,
+          "%s %s: runs a comparison matrix of kvnand-sim runs and writes tables, figures and a report\n\n"
+          "Usage: %s [--matrix FILE] --out DIR [--jobs N] [--baseline NAME] [--sim PATH] [--progress] [--no-plots] "
+          "[--quiet]\n\n"
+          "  --matrix FILE    comparison matrix (default %s)\n"
+          "  --out DIR        output folder: results.csv, candidates.csv, speedup.csv, speedup.md, figures/,\n"
+          "                   report.md, run.json, dse/, runs/ (one folder per kvnand-sim run)\n"
+          "  --jobs N         kvnand-sim processes at once (default: the online CPUs, here %lld)\n"
+          "  --baseline NAME  the platform the speed-ups divide by (default: the matrix's \"baseline\")\n"
+          "  --sim PATH       the kvnand-sim to run (default: the one beside %s)\n"
+          "  --progress       a line per finished run on stderr (default when stderr is a terminal)\n"
+          "  --no-plots       skip kvnand-plot (figures/ and report.md)\n"
+          "  --quiet          print nothing but errors\n"
+          "  --help           print this help and exit\n"
+          "  --version        print the version and exit\n\n"
+          "Exit status: 0 every point ran (ok or out of memory), 4 some runs failed (outputs written),\n"
+          "2 bad command line or matrix (nothing written), 1 an output could not be written, 130 interrupted.\n",
+          kProgram, KVNAND_VERSION, kProgram, KVNAND_DEFAULT_MATRIX, ev_default_jobs(), kProgram);
+}
+
+/* 0: run; 1: help or version printed; -1: bad usage (e set). */
+static int parse_args(int argc, char **argv, options *o, ev_error *e) {
+  const char *jobs = NULL;
+  const char **single[] = {&o->matrix, &o->out, &o->baseline, &o->sim, &jobs};
+  const char *const names[] = {"--matrix", "--out", "--baseline", "--sim", "--jobs"};
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--help") == 0) {
+      print_usage(stdout);
+      return 1;
+    }
+    if (strcmp(argv[i], "--version") == 0) {
+      printf("%s %s\n", kProgram, KVNAND_VERSION);
+      return 1;
+    }
+    int *flags[] = {&o->progress, &o->no_plots, &o->quiet};
+    const char *const flag_names[] = {"--progress", "--no-plots", "--quiet"};
+    int matched = 0;
+    for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !matched; ++f)
+      if ((matched = strcmp(argv[i], flag_names[f]) == 0)) *flags[f] = 1;
+    for (size_t j = 0; j < sizeof single / sizeof single[0] && matched == 0; ++j) {
+      const char *value = NULL;
+      if ((matched = ev_option_value(argc, argv, &i, names[j], &value, e)) <= 0) continue;
+      if (*single[j] != NULL) return ev_fail(e, "%s given twice", names[j]);
+      *single[j] = value;
+    }
+    if (matched < 0) return -1;
+    if (matched == 0)
+      return ev_fail(e, "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+  }
+  if (o->out == NULL) return ev_fail(e, "missing --out DIR");
+  o->jobs = ev_default_jobs();
+  if (jobs != NULL && ev_parse_count("--jobs", jobs, 1, kEvMaxJobs, &o->jobs, e) != 0) return -1;
+  if (o->matrix == NULL) o->matrix = KVNAND_DEFAULT_MATRIX;
+  return 0;
+}
+
+typedef struct {
+  ev_matrix matrix;
+  ev_eval eval;
+  ev_dse *studies;
+  char **study_dirs;
+  ev_dse_spec *specs;
+  size_t planned; /* studies planned so far */
+  char *default_discrete;
+  char *default_compact;
+} plan;
+
+/* Every run of the matrix and its studies, checked; nothing written. */
+static int make_plan(const options *o, const char *sim, plan *p, ev_error *e) {
+  if (ev_matrix_load(o->matrix, o->baseline, &p->matrix, e) != 0) return -1;
+  const ev_matrix *m = &p->matrix;
+  ev_eval_plan(m, sim, o->out, &p->eval);
+  p->studies = ev_alloc_array(m->dse_count, sizeof *p->studies);
+  p->study_dirs = ev_alloc_array(m->dse_count, sizeof *p->study_dirs);
+  p->specs = ev_alloc_array(m->dse_count, sizeof *p->specs);
+  p->default_discrete = ev_strdup(KVNAND_DEFAULT_DISCRETE);
+  p->default_compact = ev_strdup(KVNAND_DEFAULT_COMPACT);
+  for (size_t i = 0; i < m->dse_count; ++i) {
+    const ev_dse_entry *d = &m->dse[i];
+    char *name = ev_printf("dse/%s-%s", d->label, d->precision);
+    char *safe = ev_file_safe(name + strlen("dse/"));
+    p->study_dirs[i] = ev_printf("%s/dse/%s", o->out, safe);
+    free(safe);
+    free(name);
+    p->specs[i] = (ev_dse_spec){d->model,
+                                d->label,
+                                d->precision,
+                                d->accounting,
+                                d->contexts,
+                                d->context_count,
+                                d->dies,
+                                d->tokens,
+                                d->discrete_platform != NULL ? d->discrete_platform : p->default_discrete,
+                                d->compact_platform != NULL ? d->compact_platform : p->default_compact,
+                                d->sweep,
+                                p->study_dirs[i],
+                                sim};
+    if (ev_dse_plan(&p->specs[i], &p->studies[i], e) != 0) {
+      char *where = ev_printf("%s: dse[%zu] (%s at %s): ", m->path, i, d->label, d->precision);
+      ev_fail_within(e, where);
+      free(where);
+      return -1;
+    }
+    ++p->planned;
+  }
+  return 0;
+}
+
+static void free_plan(plan *p) {
+  for (size_t i = 0; i < p->planned; ++i) ev_dse_free(&p->studies[i]);
+  for (size_t i = 0; p->study_dirs != NULL && i < p->matrix.dse_count; ++i) free(p->study_dirs[i]);
+  ev_eval_free(&p->eval);
+  ev_matrix_free(&p->matrix);
+  free(p->studies);
+  free(p->study_dirs);
+  free(p->specs);
+  free(p->default_discrete);
+  free(p->default_compact);
+}
+
+/* cJSON_CreateStringArray refuses an empty list. */
+static cJSON *string_array(const ev_strings *l) {
+  cJSON *array = cJSON_CreateArray();
+  for (size_t i = 0; i < l->count; ++i) cJSON_AddItemToArray(array, cJSON_CreateString(l->items[i]));
+  return array;
+}
+
+static cJSON *run_record(const options *o, const plan *p, const char *sim, const ev_counts *points, double wall_s,
+                         int interrupted) {
+  const ev_matrix *m = &p->matrix;
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "tool", kProgram);
+  cJSON_AddStringToObject(j, "version", KVNAND_VERSION);
+  cJSON_AddStringToObject(j, "matrix", m->path);
+  cJSON_AddStringToObject(j, "sim", sim);
+  cJSON_AddNumberToObject(j, "jobs", (double)o->jobs);
+  cJSON_AddStringToObject(j, "baseline", m->baseline);
+  cJSON_AddItemToObject(j, "models", string_array(&m->model_labels));
+  cJSON *contexts = cJSON_AddArrayToObject(j, "contexts");
+  for (size_t c = 0; c < m->context_count; ++c)
+    cJSON_AddItemToArray(contexts, cJSON_CreateNumber((double)m->contexts[c]));
+  cJSON_AddItemToObject(j, "precisions", string_array(&m->precisions));
+  cJSON_AddNumberToObject(j, "tokens", (double)m->tokens);
+  cJSON_AddStringToObject(j, "accounting", m->accounting);
+  cJSON *platforms = cJSON_AddArrayToObject(j, "platforms");
+  for (size_t i = 0; i < m->platform_count; ++i) {
+    const ev_platform_entry *pl = &m->platforms[i];
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "name", pl->name);
+    cJSON_AddStringToObject(item, "file", pl->file);
+    cJSON_AddItemToObject(item, "set", string_array(&pl->set));
+    if (pl->choose_key != NULL) {
+      cJSON *choose = cJSON_AddObjectToObject(item, "choose");
+      cJSON_AddStringToObject(choose, "key", pl->choose_key);
+      cJSON_AddItemToObject(choose, "values", string_array(&pl->choose_values));
+    }
+    cJSON_AddItemToArray(platforms, item);
+  }
+  cJSON *dse = cJSON_AddArrayToObject(j, "dse");
+  for (size_t i = 0; i < m->dse_count; ++i)
+    cJSON_AddItemToArray(dse, cJSON_CreateString(p->study_dirs[i] + strlen(o->out) + 1));
+  cJSON *counts = cJSON_AddObjectToObject(j, "points");
+  cJSON_AddNumberToObject(counts, "ok", (double)points->ok);
+  cJSON_AddNumberToObject(counts, "oom", (double)points->oom);
+  cJSON_AddNumberToObject(counts, "failed", (double)points->failed);
+  cJSON_AddNumberToObject(counts, "not_run", (double)points->not_run);
+  cJSON_AddNumberToObject(j, "wall_s", wall_s);
+  cJSON_AddBoolToObject(j, "interrupted", interrupted);
+  return j;
+}
+
+typedef void (*table_writer)(const ev_eval *, ev_buf *);
+
+static int write_outputs(const options *o, const plan *p, const char *sim, const ev_counts *points, double wall_s,
+                         int interrupted, ev_error *e) {
+  static const char *const kNames[] = {"results.csv", "candidates.csv", "speedup.csv", "speedup.md"};
+  const table_writer writers[] = {ev_eval_results_csv, ev_eval_candidates_csv, ev_speedup_csv, ev_speedup_md};
+  int rc = 0;
+  for (size_t i = 0; i < sizeof writers / sizeof writers[0] && rc == 0; ++i) {
+    ev_buf text = {0};
+    writers[i](&p->eval, &text);
+    char *path = ev_path_join(o->out, kNames[i]);
+    rc = ev_write_file(path, ev_buf_text(&text), text.length, e);
+    free(path);
+    ev_buf_free(&text);
+  }
+  char *tool = ev_printf("%s %s", kProgram, KVNAND_VERSION);
+  for (size_t i = 0; i < p->matrix.dse_count && rc == 0; ++i) rc = ev_dse_write(&p->studies[i], tool, e);
+  free(tool);
+  if (rc != 0) return rc;
+  cJSON *record = run_record(o, p, sim, points, wall_s, interrupted);
+  char *printed = cJSON_Print(record);
+  char *path = ev_path_join(o->out, "run.json");
+  char *text = ev_printf("%s\n", printed);
+  rc = ev_write_file(path, text, strlen(text), e);
+  free(text);
+  free(path);
+  cJSON_free(printed);
+  cJSON_Delete(record);
+  return rc;
+}
+
+/* The eval runs, then every study's, as one list for the pool. */
+static ev_run **all_runs(const plan *p, size_t *count) {
+  *count = p->eval.run_count;
+  for (size_t i = 0; i < p->matrix.dse_count; ++i) *count += p->studies[i].run_count;
+  ev_run **runs = ev_alloc_array(*count, sizeof *runs);
+  size_t n = 0;
+  for (size_t i = 0; i < p->eval.run_count; ++i) runs[n++] = &p->eval.runs[i];
+  for (size_t i = 0; i < p->matrix.dse_count; ++i)
+    for (size_t r = 0; r < p->studies[i].run_count; ++r) runs[n++] = &p->studies[i].runs[r].run;
+  return runs;
+}
+
+static int bad_input(const char *message, int usage) {
+  fprintf(stderr, "%s: %s\n%s", kProgram, message, usage ? "Run with --help for usage.\n" : "");
+  return kEvExitBadInput;
+}
+
+int main(int argc, char **argv) {
+  ev_signals signals;
+  ev_signals_block(&signals);
+  options o = {0};
+  ev_error e;
+  const int parsed = parse_args(argc, argv, &o, &e);
+  if (parsed != 0) return parsed > 0 ? kEvExitOk : bad_input(e.text, 1);
+  char *sim = o.sim != NULL ? ev_strdup(o.sim) : ev_beside_self("kvnand-sim");
+  if (access(sim, X_OK) != 0) {
+    snprintf(e.text, sizeof e.text, "--sim: %s is not an executable file", sim);
+    free(sim);
+    return bad_input(e.text, 0);
+  }
+  plan p = {0};
+  if (make_plan(&o, sim, &p, &e) != 0 || ev_mkdirs(o.out, &e) != 0) {
+    free_plan(&p);
+    free(sim);
+    return bad_input(e.text, 0);
+  }
+  size_t run_count = 0;
+  ev_run **runs = all_runs(&p, &run_count);
+  const double start_s = ev_now_s();
+  const int progress = o.progress || (!o.quiet && isatty(STDERR_FILENO));
+  int rc = ev_run_all(&signals, runs, run_count, (size_t)o.jobs, sim, progress, &e);
+  const double wall_s = ev_now_s() - start_s;
+  ev_eval_settle(&p.eval);
+  ev_counts points = {0, 0, 0, 0}, all = {0, 0, 0, 0};
+  for (size_t i = 0; i < p.eval.point_count; ++i) ev_count(&points, p.eval.points[i].status);
+  for (size_t i = 0; i < run_count; ++i) ev_count(&all, runs[i]->status);
+  if (rc == 0) rc = write_outputs(&o, &p, sim, &points, wall_s, signals.interrupted, &e);
+  if (rc == 0 && !o.no_plots && !signals.interrupted) rc = ev_plot(&signals, "eval", o.out, &e);
+  if (rc != 0) fprintf(stderr, "%s: %s\n", kProgram, e.text);
+  if (!o.quiet || signals.interrupted) {
+    printf("%s: %zu points: %zu ok, %zu oom, %zu failed", kProgram, p.eval.point_count, points.ok, points.oom,
+           points.failed);
+    if (points.not_run > 0) printf(", %zu not run", points.not_run);
+    printf("; %zu runs (%zu failed) in %.1f s wall; outputs in %s\n", run_count, all.failed, wall_s, o.out);
+  }
+  free(runs);
+  free_plan(&p);
+  free(sim);
+  if (signals.interrupted) return kEvExitInterrupted;
+  if (rc != 0) return kEvExitOutputs;
+  return all.failed > 0 ? kEvExitRunsFailed : kEvExitOk;
+}

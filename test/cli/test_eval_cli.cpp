@@ -1,0 +1,412 @@
+// kvnand-eval and kvnand-dse run as a user runs them, on the tiny platforms and models: the CSV
+// rows against each run's report.json, speed-ups, choices, OOM and failed points, interrupts,
+// the DSE's best split against its measurements, and bad input.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_process.h"
+
+namespace kvnand::test {
+namespace {
+
+namespace fs = std::filesystem;
+using Row = std::map<std::string, std::string>;
+
+const std::string kEval = KVNAND_EVAL;
+const std::string kDse = KVNAND_DSE;
+const std::string kSim = KVNAND_SIM;
+const std::string kSource = KVNAND_SOURCE_DIR;
+
+/// An RFC 4180 CSV file as rows keyed by the header; *header gets the columns in order.
+std::vector<Row> read_csv(const std::string& path, std::vector<std::string>* header = nullptr) {
+  const std::string text = read_text(path);
+  std::vector<std::vector<std::string>> lines(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+      lines.back().back() += text[++i];
+    else if (c == '"')
+      quoted = !quoted;
+    else if (!quoted && c == ',')
+      lines.back().emplace_back();
+    else if (!quoted && c == '\n')
+      lines.emplace_back(1);
+    else
+      lines.back().back() += c;
+  }
+  if (lines.back().size() == 1 && lines.back()[0].empty()) lines.pop_back();
+  std::vector<Row> rows;
+  for (std::size_t r = 1; r < lines.size(); ++r) {
+    EXPECT_EQ(lines[r].size(), lines[0].size()) << path << " row " << r;
+    Row row;
+    for (std::size_t c = 0; c < lines[0].size() && c < lines[r].size(); ++c) row[lines[0][c]] = lines[r][c];
+    rows.push_back(row);
+  }
+  if (header != nullptr) *header = lines.empty() ? std::vector<std::string>{} : lines[0];
+  return rows;
+}
+
+bool is_png(const std::string& path) { return read_text(path).rfind("\x89PNG\r\n\x1a\n", 0) == 0; }
+
+/// Every scalar leaf of a report under its dotted name (arrays left out), as the CSV columns are.
+void leaves(const nlohmann::json& value, const std::string& name, std::map<std::string, nlohmann::json>& out) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) leaves(child, name.empty() ? key : name + "." + key, out);
+  } else if (!value.is_array()) {
+    out[name] = value;
+  }
+}
+
+/// A CSV cell holds exactly the report's value: numbers read back to the same double.
+void expect_cell(const std::string& cell, const nlohmann::json& value, const std::string& key) {
+  if (value.is_number()) {
+    EXPECT_EQ(std::stod(cell), value.get<double>()) << key << " = " << cell;
+  } else if (value.is_boolean()) {
+    EXPECT_EQ(cell, value.get<bool>() ? "true" : "false") << key;
+  } else if (value.is_string()) {
+    EXPECT_EQ(cell, value.get<std::string>()) << key;
+  }
+}
+
+const std::vector<std::string> kFixedColumns = {"platform",  "platform_file", "model",      "context",
+                                                "precision", "tokens",        "accounting", "set",
+                                                "chosen",    "status",        "message",    "run_dir"};
+
+class EvalCli : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/kvnand-eval-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    for (const char* name : {"tiny-decode-c.json", "tiny-decode-d.json"})
+      fs::copy_file(kSource + "/platforms/" + name, dir_ + "/" + name);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ + "/" + name) << text; }
+  ProcessResult eval(const std::string& matrix, const std::string& args) const {
+    write("matrix.json", matrix);
+    return run_process(kEval + " --matrix " + dir_ + "/matrix.json --out " + dir_ + "/out " + args);
+  }
+  ProcessResult dse(const std::string& args) const {
+    return run_process(kDse + " --model tiny-gqa --discrete-platform " + dir_ + "/tiny-decode-d.json" +
+                       " --compact-platform " + dir_ + "/tiny-decode-c.json --out " + dir_ + "/dse " + args);
+  }
+  std::vector<Row> csv(const std::string& name, std::vector<std::string>* header = nullptr) const {
+    return read_csv(dir_ + "/" + name, header);
+  }
+  nlohmann::json report(const std::string& folder, const Row& row) const {
+    return nlohmann::json::parse(read_text(dir_ + "/" + folder + "/" + row.at("run_dir") + "/report.json"));
+  }
+  std::string dir_;
+};
+
+const std::string kTwoPlatforms = R"(
+  "baseline": "D",
+  "platforms": [
+    {"name": "D", "file": "tiny-decode-d.json"},
+    {"name": "C", "file": "tiny-decode-c.json", "set": ["ifc.pipeline_mode=stream", "npu.power_W=4.6"]}
+  ])";
+
+TEST_F(EvalCli, ResultsHoldEachReportAndSpeedupsAreItsRatios) {
+  const ProcessResult run = eval(
+      R"({"models": ["tiny-gqa", "tiny-mha"], "contexts": [64, 256], "tokens": 2,)" + kTwoPlatforms + "}", "--jobs 2");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("8 points: 8 ok, 0 oom, 0 failed; 8 runs (0 failed)"), std::string::npos) << run.output;
+  std::vector<std::string> header;
+  const std::vector<Row> rows = csv("out/results.csv", &header);
+  ASSERT_EQ(rows.size(), 8u);
+  ASSERT_GE(header.size(), kFixedColumns.size());
+  EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 12), kFixedColumns);
+  // Report leaves, then the resolved config's; arrays (token_latency_s) left out.
+  const auto column = [&](const std::string& name) { return std::find(header.begin(), header.end(), name); };
+  for (const char* name : {"breakdown_s.qkv", "energy_per_token_J.total", "capacity.kv_bytes", "run.variant"})
+    EXPECT_LT(column(name), column("config.flash.timing.tR_ns")) << name;
+  EXPECT_EQ(column("token_latency_s"), header.end());
+  EXPECT_EQ(column("config"), header.end());
+  std::map<std::string, double> tokens_per_s;  // "platform model context"
+  for (const Row& row : rows) {
+    EXPECT_EQ(row.at("status"), "ok");
+    EXPECT_EQ(row.at("message"), "");
+    EXPECT_EQ(row.at("precision"), "bf16");
+    EXPECT_EQ(row.at("tokens"), "2");
+    EXPECT_EQ(row.at("accounting"), "faithful");
+    EXPECT_EQ(row.at("set"), row.at("platform") == "C" ? "ifc.pipeline_mode=stream;npu.power_W=4.6" : "");
+    EXPECT_EQ(row.at("platform_file"), dir_ + "/tiny-decode-" + (row.at("platform") == "C" ? "c" : "d") + ".json");
+    const nlohmann::json r = report("out", row);
+    EXPECT_EQ(r["run"]["model"], row.at("model"));
+    EXPECT_EQ(std::to_string(r["run"]["context_tokens"].get<int>()), row.at("context"));
+    std::map<std::string, nlohmann::json> flat;
+    leaves(r, "", flat);
+    for (const auto& [key, value] : flat) {
+      ASSERT_TRUE(row.count(key)) << key;
+      expect_cell(row.at(key), value, key);
+    }
+    tokens_per_s[row.at("platform") + " " + row.at("model") + " " + row.at("context")] =
+        r["tokens_per_s"].get<double>();
+  }
+  const std::vector<Row> speedups = csv("out/speedup.csv");
+  ASSERT_EQ(speedups.size(), 6u);  // C: 2 models and the geomean at each of 2 contexts
+  for (const std::string context : {"64", "256"}) {
+    std::vector<double> ratios;
+    for (const std::string model : {"tiny-gqa", "tiny-mha"}) {
+      const double ratio = tokens_per_s["C " + model + " " + context] / tokens_per_s["D " + model + " " + context];
+      ratios.push_back(ratio);
+      const auto row = std::find_if(speedups.begin(), speedups.end(), [&](const Row& s) {
+        return s.at("context") == context && s.at("model") == model && s.at("platform") == "C";
+      });
+      ASSERT_NE(row, speedups.end());
+      EXPECT_EQ(std::stod(row->at("speedup")), ratio) << context << " " << model;
+      EXPECT_EQ(row->at("baseline"), "D");
+    }
+    const auto mean = std::find_if(speedups.begin(), speedups.end(), [&](const Row& s) {
+      return s.at("context") == context && s.at("model") == "geomean";
+    });
+    ASSERT_NE(mean, speedups.end());
+    EXPECT_DOUBLE_EQ(std::stod(mean->at("speedup")), std::sqrt(ratios[0] * ratios[1]));
+    EXPECT_EQ(mean->at("models"), "2");
+  }
+  EXPECT_NE(read_text(dir_ + "/out/speedup.md").find("| 64 | **geomean** |"), std::string::npos);
+  for (const char* figure : {"throughput", "speedup", "breakdown", "energy"})
+    EXPECT_TRUE(is_png(dir_ + "/out/figures/" + figure + ".png")) << figure;
+  const std::string md = read_text(dir_ + "/out/report.md");
+  for (const char* part :
+       {"# KVNAND evaluation", "## Speed-up over D", "](figures/throughput.png)", "## Out-of-memory and failed points"})
+    EXPECT_NE(md.find(part), std::string::npos) << part;
+}
+
+TEST_F(EvalCli, FailedPointsAreRowsThatSayWhy) {
+  const ProcessResult run = eval(R"({"models": ["tiny-gqa", "no-such-model.json"], "contexts": [64],
+    "baseline": "D", "platforms": [{"name": "D", "file": "tiny-decode-d.json"},
+      {"name": "Broken", "file": "tiny-decode-c.json", "set": ["ifc.fmacs_per_plane=0"]}]})",
+                                 "--no-plots");
+  EXPECT_EQ(run.status, 4) << run.output;
+  EXPECT_NE(run.output.find("4 points: 1 ok, 0 oom, 3 failed"), std::string::npos) << run.output;
+  const std::vector<Row> rows = csv("out/results.csv");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].at("status"), "ok");
+  EXPECT_NE(rows[0].at("tokens_per_s"), "");
+  EXPECT_EQ(rows[1].at("status"), "failed");
+  EXPECT_EQ(rows[1].at("message").rfind("exit status 2: kvnand-sim: --set: ifc.fmacs_per_plane:", 0), 0u)
+      << rows[1].at("message");
+  EXPECT_EQ(rows[1].at("tokens_per_s"), "");
+  EXPECT_EQ(rows[2].at("status"), "failed");
+  EXPECT_NE(rows[2].at("message").find(dir_ + "/no-such-model.json"), std::string::npos) << rows[2].at("message");
+  EXPECT_NE(read_text(dir_ + "/out/" + rows[2].at("run_dir") + "/log.txt").find("cannot open"), std::string::npos);
+  const std::vector<Row> speedups = csv("out/speedup.csv");
+  EXPECT_EQ(speedups[0].at("speedup"), "failed");
+  EXPECT_EQ(speedups[1].at("speedup"), "failed");
+  EXPECT_EQ(speedups[2].at("speedup"), "n/a");
+}
+
+TEST_F(EvalCli, OutOfMemoryIsARowWithTheReason) {
+  // 20000 tokens of tiny-gqa's KV (1 KiB each) fit the 32 MiB of tiny-decode-c, not the 16 MiB of
+  // tiny-decode-d's two KV dies; 60000 fit neither.
+  const ProcessResult run =
+      eval(R"({"models": ["tiny-gqa"], "contexts": [64, 20000, 60000],)" + kTwoPlatforms + "}", "--no-plots");
+  EXPECT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> rows = csv("out/results.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  const std::vector<std::string> status = {"ok", "ok", "oom", "ok", "oom", "oom"};
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].at("status"), status[i]) << i;
+  const Row& oom = rows[2];
+  EXPECT_EQ(oom.at("platform") + oom.at("context"), "D20000");
+  EXPECT_NE(oom.at("message").find("KV cache does not fit"), std::string::npos) << oom.at("message");
+  EXPECT_NE(oom.at("message").find("20001 tokens"), std::string::npos) << oom.at("message");
+  const nlohmann::json r = report("out", oom);
+  EXPECT_EQ(oom.at("message"), r["oom"]["reason"]);
+  EXPECT_EQ(std::stod(oom.at("capacity.kv_bytes")), r["capacity"]["kv_bytes"].get<double>());
+  EXPECT_EQ(oom.at("tokens_per_s"), "");
+  const std::vector<Row> speedups = csv("out/speedup.csv");
+  ASSERT_EQ(speedups.size(), 6u);
+  EXPECT_EQ(speedups[2].at("speedup"), "baseline OOM");
+  EXPECT_EQ(speedups[3].at("models"), "0");
+  EXPECT_EQ(speedups[4].at("speedup"), "OOM");
+}
+
+TEST_F(EvalCli, ChooseKeepsTheFastestCandidateThatFits) {
+  const ProcessResult run = eval(R"({"models": ["tiny-gqa"], "contexts": [64, 12000], "baseline": "D",
+    "platforms": [{"name": "D", "file": "tiny-decode-d.json"}, {"name": "D-best", "file": "tiny-decode-d.json",
+      "choose": {"key": "dataflow.g2_dies", "values": [3, 1, 2]}}]})",
+                                 "--no-plots --jobs 2");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> candidates = csv("out/candidates.csv");
+  ASSERT_EQ(candidates.size(), 6u);
+  const std::vector<Row> rows = csv("out/results.csv");
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const Row& row = rows[2 * c + 1];
+    std::string best;
+    double lowest = INFINITY;
+    for (std::size_t v = 0; v < 3; ++v) {
+      const Row& candidate = candidates[3 * c + v];
+      EXPECT_EQ(candidate.at("chosen"), std::string("dataflow.g2_dies=") + "312"[v]);
+      EXPECT_EQ(candidate.at("context"), row.at("context"));
+      if (candidate.at("status") == "ok" && std::stod(candidate.at("latency_per_token_s")) < lowest) {
+        lowest = std::stod(candidate.at("latency_per_token_s"));
+        best = candidate.at("chosen");
+      }
+    }
+    EXPECT_EQ(row.at("chosen"), best);
+    EXPECT_EQ(std::stod(row.at("latency_per_token_s")), lowest);
+    EXPECT_EQ(row.at("config.dataflow.g2_dies"), best.substr(best.find('=') + 1));
+  }
+  // Short contexts favour more weight dies; at 12000 tokens one KV die runs out of memory and
+  // attention over three KV dies beats two.
+  EXPECT_EQ(rows[1].at("chosen"), "dataflow.g2_dies=1");
+  EXPECT_EQ(candidates[4].at("status"), "oom");
+  EXPECT_EQ(rows[3].at("chosen"), "dataflow.g2_dies=3");
+}
+
+TEST_F(EvalCli, InterruptKeepsWhatFinished) {
+  // A stand-in for kvnand-sim that interrupts kvnand-eval (its parent) at context 256.
+  write("fake-sim.sh",
+        "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = 256 ]; then kill -INT $PPID; exec sleep 30; fi; "
+        "done\nexec " +
+            kSim + " \"$@\"\n");
+  fs::permissions(dir_ + "/fake-sim.sh", fs::perms::owner_all);
+  const ProcessResult run = eval(R"({"models": ["tiny-gqa"], "contexts": [64, 256, 512],)" + kTwoPlatforms + "}",
+                                 "--jobs 1 --sim " + dir_ + "/fake-sim.sh");
+  EXPECT_EQ(run.status, 130) << run.output;
+  EXPECT_NE(run.output.find("6 points: 2 ok, 0 oom, 0 failed, 4 not run"), std::string::npos) << run.output;
+  const std::vector<Row> rows = csv("out/results.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].at("status"), i < 2 ? "ok" : "not run") << i;
+  EXPECT_FALSE(fs::exists(dir_ + "/out/figures"));
+}
+
+TEST_F(EvalCli, DseBestIsTheMinimumOfWhatWasMeasured) {
+  const ProcessResult run = dse("--precision bf16 --contexts 64,12000,20000,40000 --dies 4 --jobs 2");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> rows = csv("dse/dse.csv");
+  ASSERT_EQ(rows.size(), 16u);
+  const std::vector<std::string> splits = {"G1=1+G2=3", "G1=2+G2=2", "G1=3+G2=1", "C"};
+  const std::vector<Row> best = csv("dse/best.csv");
+  ASSERT_EQ(best.size(), 4u);
+  for (std::size_t c = 0; c < 4; ++c) {
+    std::vector<std::pair<double, std::string>> fits;
+    for (std::size_t s = 0; s < 4; ++s) {
+      const Row& row = rows[4 * c + s];
+      EXPECT_EQ(row.at("split"), splits[s]);
+      EXPECT_EQ(row.at("config.channels.count"), "2");
+      if (row.at("status") == "ok") {
+        fits.emplace_back(std::stod(row.at("latency_per_token_s")), row.at("split"));
+      } else {
+        EXPECT_NE(row.at("message").find("does not fit"), std::string::npos) << row.at("message");
+      }
+    }
+    std::stable_sort(fits.begin(), fits.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    const Row& b = best[c];
+    EXPECT_EQ(b.at("fit"), std::to_string(fits.size()));
+    if (fits.empty()) {
+      EXPECT_EQ(b.at("status"), "all OOM");
+      EXPECT_EQ(b.at("best_split"), "");
+      continue;
+    }
+    EXPECT_EQ(b.at("best_split"), fits[0].second);
+    EXPECT_EQ(std::stod(b.at("latency_per_token_s")), fits[0].first);
+    EXPECT_EQ(b.at("runner_up_split"), fits[1].second);
+    EXPECT_DOUBLE_EQ(std::stod(b.at("margin")), fits[1].first / fits[0].first - 1.0);
+  }
+  // The compact variant wins on this platform; longer contexts shut out splits with fewer KV dies.
+  for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(best[c].at("best_split"), "C");
+  const std::vector<std::string> fit = {"4", "3", "2", "0"};
+  for (std::size_t c = 0; c < 4; ++c) EXPECT_EQ(best[c].at("fit"), fit[c]) << c;
+  EXPECT_EQ(rows[6].at("status"), "oom");  // G1=3+G2=1 at 12000
+  EXPECT_TRUE(is_png(dir_ + "/dse/heatmap-d1.png"));
+  EXPECT_NE(read_text(dir_ + "/dse/report.md").find("](heatmap-d1.png)"), std::string::npos);
+  EXPECT_NE(run.output.find("| 40000 | all OOM |"), std::string::npos) << run.output;
+}
+
+TEST_F(EvalCli, DseSweepRunsEveryDesign) {
+  write("sweep.json", R"({"parameters": {"channels.count": [1, 2], "flash.timing.tR_ns": [3000, 4000]}, "dies": 4})");
+  const ProcessResult run = dse("--precision w8a8 --contexts 64 --no-plots --sweep " + dir_ + "/sweep.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> rows = csv("dse/dse.csv");
+  ASSERT_EQ(rows.size(), 16u);  // 4 designs x 4 splits
+  const std::vector<std::string> count = {"1", "1", "2", "2"}, tr = {"3000", "4000", "3000", "4000"};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t d = i / 4;
+    EXPECT_EQ(rows[i].at("design"), "d" + std::to_string(d + 1));
+    EXPECT_EQ(rows[i].at("channels.count"), count[d]);
+    EXPECT_EQ(rows[i].at("config.channels.dies_per_channel"), count[d] == "1" ? "4" : "2");
+    EXPECT_EQ(rows[i].at("config.flash.timing.tR_ns"), tr[d]);
+    // A shorter page read makes every split faster.
+    if (d % 2 == 1) {
+      EXPECT_GT(std::stod(rows[i].at("latency_per_token_s")), std::stod(rows[i - 4].at("latency_per_token_s")));
+    }
+  }
+  EXPECT_EQ(csv("dse/best.csv").size(), 4u);
+}
+
+TEST_F(EvalCli, BadInputNamesTheFileAndKeyAndWritesNothing) {
+  const std::string ok = R"("models": ["tiny-gqa"], "contexts": [64], "baseline": "D",
+    "platforms": [{"name": "D", "file": "tiny-decode-d.json"}])";
+  struct Case {
+    std::string matrix, args, expected;
+  };
+  const std::vector<Case> cases = {
+      {"{" + ok + R"(, "contexs": [1]})", "", "matrix.json: contexs: unknown key; accepted here: description, models"},
+      {R"({"models": ["tiny-gqa"], "contexts": [64, -1], "baseline": "D", "platforms": []})", "",
+       "matrix.json: contexts[1]: expected an integer from 0 to 4294967296, got -1"},
+      {"{" + ok + ",\n \"precisions\": [\"fp8\"]}", "", "precisions[0]: expected one of \"bf16\", \"w8a8\", \"w4a16\""},
+      {R"({"models": ["tiny-gqa"], "contexts": [64], "baseline": "D",
+           "platforms": [{"name": "D", "file": "nowhere.json"}]})",
+       "", "platforms[0].file: cannot read"},
+      {R"({"models": ["a"], "contexts": [64], "baseline": "X", "platforms": [{"name": "D", "file": "tiny-decode-d.json",
+           "set": ["g2_dies"]}]})",
+       "", "platforms[0].set[0]: expected \"key.path=value\""},
+      {"{" + ok + R"(, "tokens": 1, "tokens": 2})", "", "matrix.json: tokens: duplicate key"},
+      {"{\n  \"models\": [\"tiny-gqa\",]\n}", "", "matrix.json:2:"},
+      {"{" + ok + "}", "--baseline Nope", "--baseline: \"Nope\" is not a platform"},
+      {"{" + ok + R"(, "dse": [{"model": "tiny-gqa", "sweep": "sweep.json"}]})", "",
+       "dse[0] (tiny-gqa at bf16): " + dir_ + "/sweep.json: parameters: expected an object"},
+      {"{" + ok + "}", "--jobs 0", "--jobs: expected a whole number from 1 to 1024"},
+      {"{" + ok + "}", "--frobnicate", "unknown option '--frobnicate'"},
+  };
+  write("sweep.json", R"({"parameters": [1]})");
+  for (const Case& c : cases) {
+    const ProcessResult run = eval(c.matrix, c.args);
+    EXPECT_EQ(run.status, 2) << c.matrix << "\n" << run.output;
+    EXPECT_NE(run.output.find(c.expected), std::string::npos) << c.matrix << "\n" << run.output;
+    EXPECT_FALSE(fs::exists(dir_ + "/out")) << c.matrix;
+  }
+  const std::vector<std::pair<std::string, std::string>> dse_cases = {
+      {R"({"paramters": {}})", "sweep.json: paramters: unknown key"},
+      {R"({"parameters": {"flash.timing.tR_ns": 3000}})", "parameters.flash.timing.tR_ns: expected a non-empty array"},
+      {R"({"parameters": {"dataflow.g2_dies": [1]}})", "parameters.dataflow.g2_dies: the study sets dataflow.g2_dies"},
+      {R"({"parameters": {"channels.count": [3]}, "dies": 4})",
+       "parameters.channels.count: 3 channels do not divide the die budget of 4 dies"},
+  };
+  for (const auto& [sweep, expected] : dse_cases) {
+    write("sweep.json", sweep);
+    const ProcessResult run = dse("--precision bf16 --contexts 64 --sweep " + dir_ + "/sweep.json");
+    EXPECT_EQ(run.status, 2) << sweep << "\n" << run.output;
+    EXPECT_NE(run.output.find(expected), std::string::npos) << sweep << "\n" << run.output;
+    EXPECT_FALSE(fs::exists(dir_ + "/dse")) << sweep;
+  }
+  for (const auto& [args, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"--precision bf16 --contexts 64 --dies 3", "a die budget of 3 dies does not divide into 2 channels"},
+           {"--precision fp8 --contexts 64", "--precision: fp8 not in {bf16,w8a8,w4a16}"},
+           {"--precision bf16 --contexts 64,x", "--contexts: expected a whole number"},
+           {"--contexts 64", "missing --precision P"}}) {
+    const ProcessResult run = dse(args);
+    EXPECT_EQ(run.status, 2) << args << "\n" << run.output;
+    EXPECT_NE(run.output.find(expected), std::string::npos) << args << "\n" << run.output;
+    EXPECT_FALSE(fs::exists(dir_ + "/dse")) << args;
+  }
+}
+
+}  // namespace
+}  // namespace kvnand::test
