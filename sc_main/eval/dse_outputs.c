@@ -11,6 +11,34 @@
 static const double kMsPerS = 1e3;
 static const double kPercent = 100.0;
 
+/* The columns of dse.csv and best.csv after "design" and the sweep's. */
+static const char *const kDseColumns[] = {
+    "dies",   "model",   "precision",           "tokens",       "split",   "g1", "g2", "context",
+    "status", "message", "latency_per_token_s", "tokens_per_s", "run_dir", NULL};
+static const char *const kBestColumns[] = {"dies",
+                                           "context",
+                                           "status",
+                                           "best_split",
+                                           "best_g1",
+                                           "best_g2",
+                                           "latency_per_token_s",
+                                           "tokens_per_s",
+                                           "runner_up_split",
+                                           "runner_up_latency_per_token_s",
+                                           "margin",
+                                           "fit",
+                                           "oom",
+                                           "failed",
+                                           NULL};
+
+int ev_dse_is_column(const char *name) {
+  const char *const *lists[] = {kDseColumns, kBestColumns};
+  for (size_t l = 0; l < 2; ++l)
+    for (const char *const *c = lists[l]; *c != NULL; ++c)
+      if (strcmp(*c, name) == 0) return 1;
+  return strcmp(name, "design") == 0;
+}
+
 /* The best and runner-up split of one (design, context) among the runs that fit. */
 typedef struct {
   const ev_dse_run *best;
@@ -71,10 +99,7 @@ static void dse_csv(const ev_dse *d, ev_buf *out) {
   ev_table t;
   ev_table_init(&t, (const char *const[]){"design", NULL});
   for (size_t a = 0; a < d->sweep.axis_count; ++a) ev_table_add_fixed(&t, d->sweep.axes[a].key);
-  static const char *const kFixed[] = {
-      "dies",   "model",   "precision",           "tokens",       "split",   "g1", "g2", "context",
-      "status", "message", "latency_per_token_s", "tokens_per_s", "run_dir", NULL};
-  for (const char *const *c = kFixed; *c != NULL; ++c) ev_table_add_fixed(&t, *c);
+  for (const char *const *c = kDseColumns; *c != NULL; ++c) ev_table_add_fixed(&t, *c);
   for (size_t i = 0; i < d->run_count; ++i) {
     const ev_dse_run *r = &d->runs[i];
     const ev_design *g = &d->designs[r->design];
@@ -109,22 +134,7 @@ static void best_csv(const ev_dse *d, ev_buf *out) {
   ev_table t;
   ev_table_init(&t, (const char *const[]){"design", NULL});
   for (size_t a = 0; a < d->sweep.axis_count; ++a) ev_table_add_fixed(&t, d->sweep.axes[a].key);
-  static const char *const kFixed[] = {"dies",
-                                       "context",
-                                       "status",
-                                       "best_split",
-                                       "best_g1",
-                                       "best_g2",
-                                       "latency_per_token_s",
-                                       "tokens_per_s",
-                                       "runner_up_split",
-                                       "runner_up_latency_per_token_s",
-                                       "margin",
-                                       "fit",
-                                       "oom",
-                                       "failed",
-                                       NULL};
-  for (const char *const *c = kFixed; *c != NULL; ++c) ev_table_add_fixed(&t, *c);
+  for (const char *const *c = kBestColumns; *c != NULL; ++c) ev_table_add_fixed(&t, *c);
   for (size_t g = 0; g < d->design_count; ++g)
     for (size_t c = 0; c < d->spec.context_count; ++c) {
       size_t n = 0;
@@ -168,11 +178,7 @@ static void best_md(const ev_dse *d, ev_buf *out) {
   for (size_t g = 0; g < d->design_count; ++g) {
     const ev_design *design = &d->designs[g];
     if (d->sweep.axis_count > 0) {
-      ev_buf_addf(out, "\n**%s** (%lld dies)", design->name, design->dies);
-      for (size_t a = 0; a < d->sweep.axis_count; ++a)
-        ev_buf_addf(out, "%s%s=%s", a == 0 ? ": " : ", ", d->sweep.axes[a].key,
-                    d->sweep.axes[a].values.items[design->choice[a]]);
-      ev_buf_add(out, "\n");
+      ev_buf_addf(out, "\n**%s** (%lld dies): %s\n", design->name, design->dies, design->text);
     }
     ev_buf_add(out, "\n");
     ev_buf_add(out,

@@ -33,6 +33,7 @@ enum { kEvVariants = 2 }; /* 0: discrete, 1: compact */
 
 typedef struct {
   char *name;                   /* "d1", "d2", ... */
+  char *text;                   /* its sweep values, "axis=value, axis=value" ("" without a sweep) */
   size_t *choice;               /* value index per sweep axis */
   long long dies;               /* its die budget */
   ev_strings sets[kEvVariants]; /* sweep values and channel shape, per platform */
@@ -60,6 +61,8 @@ typedef struct {
 int ev_dse_plan(const ev_dse_spec *spec, ev_dse *d, ev_error *e);
 /* "G1=3+G2=5", or "C" for g1 0. */
 char *ev_dse_split_name(long long g1, long long dies);
+/* 1 when dse.csv or best.csv has a column of this name besides the sweep's (so no axis may take it). */
+int ev_dse_is_column(const char *name);
 /* dse.csv, best.csv, best.md and run.json in spec.out_dir. */
 int ev_dse_write(const ev_dse *d, const char *tool, ev_error *e);
 void ev_dse_free(ev_dse *d);

@@ -1,116 +1,18 @@
-// kvnand-eval and kvnand-dse run as a user runs them, on the tiny platforms and models: the CSV
-// rows against each run's report.json, speed-ups, choices, OOM and failed points, interrupts,
-// the DSE's best split against its measurements, and bad input.
-#include <unistd.h>
-
+// kvnand-eval run as a user runs it, on the tiny platforms and models: the CSV rows against each
+// run's report.json, speed-ups, choices, OOM and failed points, interrupts, and bad input to both
+// tools (the DSE's own tests are in test_dse_cli.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <map>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include "run_process.h"
+#include "eval_cli.h"
 
 namespace kvnand::test {
 namespace {
 
 namespace fs = std::filesystem;
-using Row = std::map<std::string, std::string>;
-
-const std::string kEval = KVNAND_EVAL;
-const std::string kDse = KVNAND_DSE;
-const std::string kSim = KVNAND_SIM;
-const std::string kSource = KVNAND_SOURCE_DIR;
-
-/// An RFC 4180 CSV file as rows keyed by the header; *header gets the columns in order.
-std::vector<Row> read_csv(const std::string& path, std::vector<std::string>* header = nullptr) {
-  const std::string text = read_text(path);
-  std::vector<std::vector<std::string>> lines(1, std::vector<std::string>(1));
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"')
-      lines.back().back() += text[++i];
-    else if (c == '"')
-      quoted = !quoted;
-    else if (!quoted && c == ',')
-      lines.back().emplace_back();
-    else if (!quoted && c == '\n')
-      lines.emplace_back(1);
-    else
-      lines.back().back() += c;
-  }
-  if (lines.back().size() == 1 && lines.back()[0].empty()) lines.pop_back();
-  std::vector<Row> rows;
-  for (std::size_t r = 1; r < lines.size(); ++r) {
-    EXPECT_EQ(lines[r].size(), lines[0].size()) << path << " row " << r;
-    Row row;
-    for (std::size_t c = 0; c < lines[0].size() && c < lines[r].size(); ++c) row[lines[0][c]] = lines[r][c];
-    rows.push_back(row);
-  }
-  if (header != nullptr) *header = lines.empty() ? std::vector<std::string>{} : lines[0];
-  return rows;
-}
-
-bool is_png(const std::string& path) { return read_text(path).rfind("\x89PNG\r\n\x1a\n", 0) == 0; }
-
-/// Every scalar leaf of a report under its dotted name (arrays left out), as the CSV columns are.
-void leaves(const nlohmann::json& value, const std::string& name, std::map<std::string, nlohmann::json>& out) {
-  if (value.is_object()) {
-    for (const auto& [key, child] : value.items()) leaves(child, name.empty() ? key : name + "." + key, out);
-  } else if (!value.is_array()) {
-    out[name] = value;
-  }
-}
-
-/// A CSV cell holds exactly the report's value: numbers read back to the same double.
-void expect_cell(const std::string& cell, const nlohmann::json& value, const std::string& key) {
-  if (value.is_number()) {
-    EXPECT_EQ(std::stod(cell), value.get<double>()) << key << " = " << cell;
-  } else if (value.is_boolean()) {
-    EXPECT_EQ(cell, value.get<bool>() ? "true" : "false") << key;
-  } else if (value.is_string()) {
-    EXPECT_EQ(cell, value.get<std::string>()) << key;
-  }
-}
-
-const std::vector<std::string> kFixedColumns = {"platform",  "platform_file", "model",      "context",
-                                                "precision", "tokens",        "accounting", "set",
-                                                "chosen",    "status",        "message",    "run_dir"};
-
-class EvalCli : public testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/kvnand-eval-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    for (const char* name : {"tiny-decode-c.json", "tiny-decode-d.json"})
-      fs::copy_file(kSource + "/platforms/" + name, dir_ + "/" + name);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ + "/" + name) << text; }
-  ProcessResult eval(const std::string& matrix, const std::string& args) const {
-    write("matrix.json", matrix);
-    return run_process(kEval + " --matrix " + dir_ + "/matrix.json --out " + dir_ + "/out " + args);
-  }
-  ProcessResult dse(const std::string& args) const {
-    return run_process(kDse + " --model tiny-gqa --discrete-platform " + dir_ + "/tiny-decode-d.json" +
-                       " --compact-platform " + dir_ + "/tiny-decode-c.json --out " + dir_ + "/dse " + args);
-  }
-  std::vector<Row> csv(const std::string& name, std::vector<std::string>* header = nullptr) const {
-    return read_csv(dir_ + "/" + name, header);
-  }
-  nlohmann::json report(const std::string& folder, const Row& row) const {
-    return nlohmann::json::parse(read_text(dir_ + "/" + folder + "/" + row.at("run_dir") + "/report.json"));
-  }
-  std::string dir_;
-};
 
 const std::string kTwoPlatforms = R"(
   "baseline": "D",
@@ -286,70 +188,6 @@ TEST_F(EvalCli, InterruptKeepsWhatFinished) {
   EXPECT_FALSE(fs::exists(dir_ + "/out/figures"));
 }
 
-TEST_F(EvalCli, DseBestIsTheMinimumOfWhatWasMeasured) {
-  const ProcessResult run = dse("--precision bf16 --contexts 64,12000,20000,40000 --dies 4 --jobs 2");
-  ASSERT_EQ(run.status, 0) << run.output;
-  const std::vector<Row> rows = csv("dse/dse.csv");
-  ASSERT_EQ(rows.size(), 16u);
-  const std::vector<std::string> splits = {"G1=1+G2=3", "G1=2+G2=2", "G1=3+G2=1", "C"};
-  const std::vector<Row> best = csv("dse/best.csv");
-  ASSERT_EQ(best.size(), 4u);
-  for (std::size_t c = 0; c < 4; ++c) {
-    std::vector<std::pair<double, std::string>> fits;
-    for (std::size_t s = 0; s < 4; ++s) {
-      const Row& row = rows[4 * c + s];
-      EXPECT_EQ(row.at("split"), splits[s]);
-      EXPECT_EQ(row.at("config.channels.count"), "2");
-      if (row.at("status") == "ok") {
-        fits.emplace_back(std::stod(row.at("latency_per_token_s")), row.at("split"));
-      } else {
-        EXPECT_NE(row.at("message").find("does not fit"), std::string::npos) << row.at("message");
-      }
-    }
-    std::stable_sort(fits.begin(), fits.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    const Row& b = best[c];
-    EXPECT_EQ(b.at("fit"), std::to_string(fits.size()));
-    if (fits.empty()) {
-      EXPECT_EQ(b.at("status"), "all OOM");
-      EXPECT_EQ(b.at("best_split"), "");
-      continue;
-    }
-    EXPECT_EQ(b.at("best_split"), fits[0].second);
-    EXPECT_EQ(std::stod(b.at("latency_per_token_s")), fits[0].first);
-    EXPECT_EQ(b.at("runner_up_split"), fits[1].second);
-    EXPECT_DOUBLE_EQ(std::stod(b.at("margin")), fits[1].first / fits[0].first - 1.0);
-  }
-  // The compact variant wins on this platform; longer contexts shut out splits with fewer KV dies.
-  for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(best[c].at("best_split"), "C");
-  const std::vector<std::string> fit = {"4", "3", "2", "0"};
-  for (std::size_t c = 0; c < 4; ++c) EXPECT_EQ(best[c].at("fit"), fit[c]) << c;
-  EXPECT_EQ(rows[6].at("status"), "oom");  // G1=3+G2=1 at 12000
-  EXPECT_TRUE(is_png(dir_ + "/dse/heatmap-d1.png"));
-  EXPECT_NE(read_text(dir_ + "/dse/report.md").find("](heatmap-d1.png)"), std::string::npos);
-  EXPECT_NE(run.output.find("| 40000 | all OOM |"), std::string::npos) << run.output;
-}
-
-TEST_F(EvalCli, DseSweepRunsEveryDesign) {
-  write("sweep.json", R"({"parameters": {"channels.count": [1, 2], "flash.timing.tR_ns": [3000, 4000]}, "dies": 4})");
-  const ProcessResult run = dse("--precision w8a8 --contexts 64 --no-plots --sweep " + dir_ + "/sweep.json");
-  ASSERT_EQ(run.status, 0) << run.output;
-  const std::vector<Row> rows = csv("dse/dse.csv");
-  ASSERT_EQ(rows.size(), 16u);  // 4 designs x 4 splits
-  const std::vector<std::string> count = {"1", "1", "2", "2"}, tr = {"3000", "4000", "3000", "4000"};
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const std::size_t d = i / 4;
-    EXPECT_EQ(rows[i].at("design"), "d" + std::to_string(d + 1));
-    EXPECT_EQ(rows[i].at("channels.count"), count[d]);
-    EXPECT_EQ(rows[i].at("config.channels.dies_per_channel"), count[d] == "1" ? "4" : "2");
-    EXPECT_EQ(rows[i].at("config.flash.timing.tR_ns"), tr[d]);
-    // A shorter page read makes every split faster.
-    if (d % 2 == 1) {
-      EXPECT_GT(std::stod(rows[i].at("latency_per_token_s")), std::stod(rows[i - 4].at("latency_per_token_s")));
-    }
-  }
-  EXPECT_EQ(csv("dse/best.csv").size(), 4u);
-}
-
 TEST_F(EvalCli, BadInputNamesTheFileAndKeyAndWritesNothing) {
   const std::string ok = R"("models": ["tiny-gqa"], "contexts": [64], "baseline": "D",
     "platforms": [{"name": "D", "file": "tiny-decode-d.json"}])";
@@ -388,6 +226,24 @@ TEST_F(EvalCli, BadInputNamesTheFileAndKeyAndWritesNothing) {
       {R"({"parameters": {"dataflow.g2_dies": [1]}})", "parameters.dataflow.g2_dies: the study sets dataflow.g2_dies"},
       {R"({"parameters": {"channels.count": [3]}, "dies": 4})",
        "parameters.channels.count: 3 channels do not divide the die budget of 4 dies"},
+      {R"({"parameters": {"planes": [{"flash.geometry.planes_per_die": 8}, 16]}})",
+       "sweep.json: parameters.planes[1]: not an object, unlike parameters.planes[0]"},
+      {R"({"parameters": {"ifc.fmacs_per_plane": [8, {"ifc.fmacs_per_plane": 16}]}})",
+       "sweep.json: parameters.ifc.fmacs_per_plane[1]: an object, unlike parameters.ifc.fmacs_per_plane[0]"},
+      {R"({"parameters": {"planes": [{}]}})", "sweep.json: parameters.planes[0]: an empty object"},
+      {R"({"parameters": {"planes": [{"flash.geometry.planes_per_die": [8]}]}})",
+       "sweep.json: parameters.planes[0].flash.geometry.planes_per_die: expected a number"},
+      {R"({"parameters": {"p": [{"flash.timing.tR_ns": 3000, "dataflow.g2_dies": 1}]}})",
+       "sweep.json: parameters.p[0].dataflow.g2_dies: the study sets dataflow.g2_dies"},
+      {R"({"parameters": {"p": [{"ifc.fmacs_per_plane": 8, "flash.timing.tR_ns": 3000},
+                                {"flash.timing.tR_ns": 3000, "ifc.fmacs_per_plane": 8}]}})",
+       "sweep.json: parameters.p[1]: the same settings as parameters.p[0]"},
+      {R"({"parameters": {"flash.timing.tR_ns": [3000], "p": [{"flash.timing.tR_ns": 4000}]}})",
+       "sweep.json: parameters.p: sets flash.timing.tR_ns, which parameters.flash.timing.tR_ns sets too"},
+      {R"({"parameters": {"split": [{"flash.timing.tR_ns": 4000}]}})",
+       "sweep.json: parameters.split: a column of dse.csv or best.csv has this name"},
+      {R"({"parameters": {"shape": [{"channels.count": 2}, {"channels.count": 3}]}, "dies": 4})",
+       "sweep.json: parameters.shape[1].channels.count: 3 channels do not divide the die budget of 4 dies"},
   };
   for (const auto& [sweep, expected] : dse_cases) {
     write("sweep.json", sweep);
