@@ -56,35 +56,16 @@ static void print_usage(FILE *to) {
 
 /* 0: run; 1: help or version printed; -1: bad usage (e set). */
 static int parse_args(int argc, char **argv, options *o, ev_error *e) {
-  const char **single[] = {&o->model, &o->precision, &o->contexts,   &o->dies,     &o->sweep,   &o->out,
-                           &o->jobs,  &o->tokens,    &o->accounting, &o->discrete, &o->compact, &o->sim};
-  const char *const names[] = {
-      "--model",      "--precision",         "--contexts",         "--dies", "--sweep", "--out", "--jobs", "--tokens",
-      "--accounting", "--discrete-platform", "--compact-platform", "--sim"};
-  int *flags[] = {&o->progress, &o->no_plots, &o->quiet};
-  const char *const flag_names[] = {"--progress", "--no-plots", "--quiet"};
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--help") == 0) {
-      print_usage(stdout);
-      return 1;
-    }
-    if (strcmp(argv[i], "--version") == 0) {
-      printf("%s %s\n", kProgram, KVNAND_VERSION);
-      return 1;
-    }
-    int matched = 0;
-    for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !matched; ++f)
-      if ((matched = strcmp(argv[i], flag_names[f]) == 0)) *flags[f] = 1;
-    for (size_t j = 0; j < sizeof single / sizeof single[0] && matched == 0; ++j) {
-      const char *value = NULL;
-      if ((matched = ev_option_value(argc, argv, &i, names[j], &value, e)) <= 0) continue;
-      if (*single[j] != NULL) return ev_fail(e, "%s given twice", names[j]);
-      *single[j] = value;
-    }
-    if (matched < 0) return -1;
-    if (matched == 0)
-      return ev_fail(e, "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
-  }
+  const ev_value_option values[] = {
+      {"--model", &o->model},       {"--precision", &o->precision}, {"--contexts", &o->contexts},
+      {"--dies", &o->dies},         {"--sweep", &o->sweep},         {"--out", &o->out},
+      {"--jobs", &o->jobs},         {"--tokens", &o->tokens},       {"--accounting", &o->accounting},
+      {"--discrete-platform", &o->discrete}, {"--compact-platform", &o->compact}, {"--sim", &o->sim}};
+  const ev_flag_option flags[] = {{"--progress", &o->progress}, {"--no-plots", &o->no_plots}, {"--quiet", &o->quiet}};
+  const ev_command_line line = {kProgram, KVNAND_VERSION, print_usage, values, sizeof values / sizeof values[0],
+                                flags, sizeof flags / sizeof flags[0]};
+  const int parsed = ev_parse_command_line(argc, argv, &line, e);
+  if (parsed != 0) return parsed;
   const char *required[] = {o->model, o->precision, o->contexts, o->out};
   const char *const required_names[] = {"--model M", "--precision P", "--contexts N,N,...", "--out DIR"};
   for (size_t j = 0; j < sizeof required / sizeof required[0]; ++j)

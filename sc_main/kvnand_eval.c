@@ -55,32 +55,13 @@ static void print_usage(FILE *to) {
 /* 0: run; 1: help or version printed; -1: bad usage (e set). */
 static int parse_args(int argc, char **argv, options *o, ev_error *e) {
   const char *jobs = NULL;
-  const char **single[] = {&o->matrix, &o->out, &o->baseline, &o->sim, &jobs};
-  const char *const names[] = {"--matrix", "--out", "--baseline", "--sim", "--jobs"};
-  for (int i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--help") == 0) {
-      print_usage(stdout);
-      return 1;
-    }
-    if (strcmp(argv[i], "--version") == 0) {
-      printf("%s %s\n", kProgram, KVNAND_VERSION);
-      return 1;
-    }
-    int *flags[] = {&o->progress, &o->no_plots, &o->quiet};
-    const char *const flag_names[] = {"--progress", "--no-plots", "--quiet"};
-    int matched = 0;
-    for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !matched; ++f)
-      if ((matched = strcmp(argv[i], flag_names[f]) == 0)) *flags[f] = 1;
-    for (size_t j = 0; j < sizeof single / sizeof single[0] && matched == 0; ++j) {
-      const char *value = NULL;
-      if ((matched = ev_option_value(argc, argv, &i, names[j], &value, e)) <= 0) continue;
-      if (*single[j] != NULL) return ev_fail(e, "%s given twice", names[j]);
-      *single[j] = value;
-    }
-    if (matched < 0) return -1;
-    if (matched == 0)
-      return ev_fail(e, "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
-  }
+  const ev_value_option values[] = {{"--matrix", &o->matrix}, {"--out", &o->out},   {"--baseline", &o->baseline},
+                                    {"--sim", &o->sim},       {"--jobs", &jobs}};
+  const ev_flag_option flags[] = {{"--progress", &o->progress}, {"--no-plots", &o->no_plots}, {"--quiet", &o->quiet}};
+  const ev_command_line line = {kProgram, KVNAND_VERSION, print_usage, values, sizeof values / sizeof values[0],
+                                flags, sizeof flags / sizeof flags[0]};
+  const int parsed = ev_parse_command_line(argc, argv, &line, e);
+  if (parsed != 0) return parsed;
   if (o->out == NULL) return ev_fail(e, "missing --out DIR");
   o->jobs = ev_default_jobs();
   if (jobs != NULL && ev_parse_count("--jobs", jobs, 1, kEvMaxJobs, &o->jobs, e) != 0) return -1;

@@ -24,6 +24,32 @@ int ev_option_value(int argc, char **argv, int *i, const char *name, const char 
   return 1;
 }
 
+int ev_parse_command_line(int argc, char **argv, const ev_command_line *line, ev_error *e) {
+  for (int i = 1; i < argc; ++i) {
+    if (strcmp(argv[i], "--help") == 0) {
+      line->usage(stdout);
+      return 1;
+    }
+    if (strcmp(argv[i], "--version") == 0) {
+      printf("%s %s\n", line->program, line->version);
+      return 1;
+    }
+    int matched = 0;
+    for (size_t f = 0; f < line->flag_count && !matched; ++f)
+      if ((matched = strcmp(argv[i], line->flags[f].name) == 0)) *line->flags[f].set = 1;
+    for (size_t j = 0; j < line->value_count && matched == 0; ++j) {
+      const char *value = NULL;
+      if ((matched = ev_option_value(argc, argv, &i, line->values[j].name, &value, e)) <= 0) continue;
+      if (*line->values[j].value != NULL) return ev_fail(e, "%s given twice", line->values[j].name);
+      *line->values[j].value = value;
+    }
+    if (matched < 0) return -1;
+    if (matched == 0)
+      return ev_fail(e, "%s '%s'", argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+  }
+  return 0;
+}
+
 int ev_parse_count(const char *name, const char *text, long long min, long long max, long long *out, ev_error *e) {
   char *end = NULL;
   const long long v = strtoll(text, &end, 10);

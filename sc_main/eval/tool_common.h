@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "process_pool.h"
 #include "sim_run.h"
@@ -21,6 +22,29 @@ enum {
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *value set, 0 if argv[*i] is another
  * option, -1 (e set) if the value is missing. */
 int ev_option_value(int argc, char **argv, int *i, const char *name, const char **value, ev_error *e);
+/* A command line's options: "--name VALUE" options and flags. */
+typedef struct {
+  const char *name;
+  const char **value;
+} ev_value_option;
+typedef struct {
+  const char *name;
+  int *set;
+} ev_flag_option;
+typedef struct {
+  const char *program;
+  const char *version;
+  void (*usage)(FILE *out);
+  const ev_value_option *values;
+  size_t value_count;
+  const ev_flag_option *flags;
+  size_t flag_count;
+} ev_command_line;
+
+/* Reads argv against the table: each value option at most once, each flag sets its int; --help
+ * (usage to stdout) and --version print and give 1; 0 when the tool should run; -1 (e set) for an
+ * unknown option, an unexpected argument, a missing or repeated value. */
+int ev_parse_command_line(int argc, char **argv, const ev_command_line *line, ev_error *e);
 /* A whole number from min to max for option `name`. */
 int ev_parse_count(const char *name, const char *text, long long min, long long max, long long *out, ev_error *e);
 /* "128,1024,10240": distinct contexts from 0 to 2^32. */
