@@ -1,18 +1,17 @@
 // The Base-1 DRAM: LPDDR channels that reserve their bus and annotate, and the controller that
 // splits a host request over them. Exact simulated times in ps, byte counts and energy.
 #include <cstdint>
-#include <deque>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/config_reader.h"
 #include "common/sim_time.h"
 #include "dram/dram_controller.h"
 #include "dram/lpddr_channel.h"
+#include "timed_issuer.h"
 
 namespace kvnand::test {
 namespace {
@@ -35,58 +34,39 @@ constexpr std::uint64_t kLatency = 40'000;
 constexpr std::uint64_t k2048 = 256'000;
 constexpr std::uint64_t kCapacity = 4'294'967'296;  // 2 x 2^31 bytes
 
-struct Issued {
+struct Issued : IssuedBase {
   DramOp op = DramOp::Read;
   std::uint64_t address = 0;
   std::uint64_t bytes = 0;
-  bool with_extension = true;
   // Results.
-  tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
-  sc_core::sc_time data_start, data_end, returned_at, returned_delay;
+  sc_core::sc_time data_start, data_end;
   std::string error;
+
+  void fill(DramRequest& request) const {
+    request.op = op;
+    request.address = address;
+    request.bytes = bytes;
+  }
+  void take(const DramRequest& request) {
+    data_start = request.data_start;
+    data_end = request.data_end;
+    error = request.error;
+  }
 };
 
 /// Issues each request from its own thread at a chosen time and with a chosen annotated delay.
-class Issuer : public sc_core::sc_module {
+class Issuer : public TimedIssuer<Issued, DramRequest> {
  public:
-  tlm_utils::simple_initiator_socket<Issuer> socket;
-
-  explicit Issuer(sc_core::sc_module_name name) : sc_module(name), socket("socket") {}
-
+  using TimedIssuer::TimedIssuer;
   Issued& issue(DramOp op, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time at = {},
                 sc_core::sc_time delay = {}, bool with_extension = true) {
-    Issued& slot = issued_.emplace_back();
-    slot.op = op;
-    slot.address = address;
-    slot.bytes = bytes;
-    slot.with_extension = with_extension;
-    sc_core::sc_spawn([this, &slot, at, delay] {
-      sc_core::wait(at);
-      run(slot, delay);
-    });
-    return slot;
+    Issued request;
+    request.op = op;
+    request.address = address;
+    request.bytes = bytes;
+    request.with_extension = with_extension;
+    return TimedIssuer::issue(request, at, delay);
   }
-
- private:
-  void run(Issued& slot, sc_core::sc_time delay) {
-    tlm::tlm_generic_payload payload;
-    DramRequest request;
-    request.op = slot.op;
-    request.address = slot.address;
-    request.bytes = slot.bytes;
-    if (slot.with_extension) payload.set_extension(&request);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    socket->b_transport(payload, delay);
-    if (slot.with_extension) payload.clear_extension(&request);
-    slot.status = payload.get_response_status();
-    slot.data_start = request.data_start;
-    slot.data_end = request.data_end;
-    slot.error = request.error;
-    slot.returned_at = sc_core::sc_time_stamp();
-    slot.returned_delay = delay;
-  }
-
-  std::deque<Issued> issued_;
 };
 
 struct DramBench {

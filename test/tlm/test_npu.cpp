@@ -1,5 +1,4 @@
 // The NPU module: one op at a time in order of asking, exact start/end, stats and energy.
-#include <deque>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -7,11 +6,11 @@
 #include <gtest/gtest.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "common/config_reader.h"
 #include "common/sim_time.h"
 #include "npu/npu.h"
+#include "timed_issuer.h"
 
 namespace kvnand::test {
 namespace {
@@ -33,58 +32,39 @@ constexpr std::uint64_t kSoftmax4096 = 55'120;    // 4096 x 5 ops / 4 ops/ps = 5
 constexpr std::uint64_t kRmsNorm4096 = 54'096;    // 4096 x 4 / 4 = 4096
 constexpr std::uint64_t kAttention1M = 115'536;  // 1,048,576 MACs x 2 / 32 ops/ps = 65,536
 
-struct Issued {
+struct Issued : IssuedBase {
   NpuOpKind kind = NpuOpKind::Softmax;
   std::uint64_t elements = 0;
   std::uint64_t macs = 0;
-  bool with_extension = true;
   // Results.
-  tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
-  sc_core::sc_time start, end, returned_at, returned_delay;
+  sc_core::sc_time start, end;
   std::string error;
+
+  void fill(NpuOperation& op) const {
+    op.kind = kind;
+    op.elements = elements;
+    op.macs = macs;
+  }
+  void take(const NpuOperation& op) {
+    start = op.start;
+    end = op.end;
+    error = op.error;
+  }
 };
 
 /// Issues each op from its own thread at a chosen time and with a chosen annotated delay.
-class Issuer : public sc_core::sc_module {
+class Issuer : public TimedIssuer<Issued, NpuOperation> {
  public:
-  tlm_utils::simple_initiator_socket<Issuer> socket;
-
-  explicit Issuer(sc_core::sc_module_name name) : sc_module(name), socket("socket") {}
-
+  using TimedIssuer::TimedIssuer;
   Issued& issue(NpuOpKind kind, std::uint64_t elements, std::uint64_t macs, sc_core::sc_time at = {},
                 sc_core::sc_time delay = {}, bool with_extension = true) {
-    Issued& slot = issued_.emplace_back();
-    slot.kind = kind;
-    slot.elements = elements;
-    slot.macs = macs;
-    slot.with_extension = with_extension;
-    sc_core::sc_spawn([this, &slot, at, delay] {
-      sc_core::wait(at);
-      run(slot, delay);
-    });
-    return slot;
+    Issued request;
+    request.kind = kind;
+    request.elements = elements;
+    request.macs = macs;
+    request.with_extension = with_extension;
+    return TimedIssuer::issue(request, at, delay);
   }
-
- private:
-  void run(Issued& slot, sc_core::sc_time delay) {
-    tlm::tlm_generic_payload payload;
-    NpuOperation op;
-    op.kind = slot.kind;
-    op.elements = slot.elements;
-    op.macs = slot.macs;
-    if (slot.with_extension) payload.set_extension(&op);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    socket->b_transport(payload, delay);
-    if (slot.with_extension) payload.clear_extension(&op);
-    slot.status = payload.get_response_status();
-    slot.start = op.start;
-    slot.end = op.end;
-    slot.error = op.error;
-    slot.returned_at = sc_core::sc_time_stamp();
-    slot.returned_delay = delay;
-  }
-
-  std::deque<Issued> issued_;
 };
 
 using Interval = std::tuple<NpuOpKind, sc_core::sc_time, sc_core::sc_time>;
