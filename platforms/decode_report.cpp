@@ -137,10 +137,9 @@ nlohmann::json decode_report(const DecodeSystem& system, const PlatformConfig& c
   double dram_J = 0;
   nlohmann::json dram_channels = nlohmann::json::array();
   if (const DramSystem* dram = system.dram(); dram != nullptr) {
-    for (std::uint32_t c = 0; c < config.dram->channels; ++c) {
-      const LpddrChannel& channel = dram->channel(c);
-      const DramChannelStats& ds = channel.stats();
-      dram_J += ds.energy_J + channel.background_energy_J(span);
+    dram_J = dram->total_stats().energy_J + dram->background_energy_J(span);
+    for (std::uint32_t c = 0; c < dram->channel_count(); ++c) {
+      const DramChannelStats& ds = dram->channel(c).stats();
       dram_channels.push_back({{"channel", c},
                                {"busy_fraction", time_fraction(ds.busy_time, span)},
                                {"bytes_read", ds.bytes_read},

@@ -107,7 +107,7 @@ void DecodePlan::plan_dram_kv(const FlashGeometry& geometry, std::uint64_t dram_
                                 " tokens need " + std::to_string(region_bytes) + " bytes");
   kv_ = std::make_unique<KvMapping>(model_.layers, model_.kv_heads, model_.head_dim, bits_.kv, 1, 1,
                                     static_cast<std::uint32_t>(region_bytes));
-  capacity_ = check_dram_kv_capacity(*weights_, kv_->streams() * total * kv_->token_bytes(), dram_bytes, total,
+  capacity_ = check_dram_kv_capacity(*weights_, kv_->streams() * dram_stream_bytes_, dram_bytes, total,
                                      geometry.pages_per_block, geometry.blocks_per_plane, geometry.page_data_bytes);
   if (capacity_.oom) return;
   allocator_ = std::make_unique<KvBlockAllocator>(std::vector<std::uint32_t>{0}, geometry.blocks_per_plane,

@@ -5,6 +5,7 @@
 #include "dataflow/dataflow_step.h"
 #include "dataflow/decode_runtime.h"
 #include "dram/dram_request.h"
+#include "flash/stream_readout.h"
 
 namespace kvnand {
 
@@ -19,7 +20,7 @@ void DecodeRuntime::kv_readout(const std::vector<DieKvWork>& work, const Command
     request.die = group.dies[die_index].die;
     request.stream.kernel = IfcKernel::ReadOut;
     request.stream.pages_per_plane = w.pages_per_plane;
-    for (std::uint32_t pages : request.stream.pages_per_plane) page_reads_ += pages;
+    page_reads_ += total_pages(request.stream.pages_per_plane);
     const sc_core::sc_time issued = sc_core::sc_time_stamp();
     transport_flash(request);
     // Loading the KV pages (waiting for the die and the bus included) is the memory-bound part

@@ -5,9 +5,6 @@
 #include <stdexcept>
 
 namespace kvnand {
-namespace {
-const char* to_string(DramOp op) { return op == DramOp::Read ? "read" : "write"; }
-}  // namespace
 
 std::vector<ChannelShare> split_by_channel(const DramSpec& spec, std::uint64_t address, std::uint64_t bytes) {
   std::vector<ChannelShare> shares(spec.channels);

@@ -13,6 +13,7 @@
 namespace kvnand {
 
 enum class DramOp : std::uint8_t { Read, Write };
+inline const char* to_string(DramOp op) { return op == DramOp::Read ? "read" : "write"; }
 
 class DramRequest : public tlm::tlm_extension<DramRequest> {
  public:

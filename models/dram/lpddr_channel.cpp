@@ -9,8 +9,6 @@ namespace kvnand {
 namespace {
 constexpr double kJoulesPerPicojoule = 1e-12;
 constexpr double kWattsPerMilliwatt = 1e-3;
-
-const char* to_string(DramOp op) { return op == DramOp::Read ? "read" : "write"; }
 }  // namespace
 
 LpddrChannel::LpddrChannel(sc_core::sc_module_name name, const DramSpec& spec, std::uint32_t index,

@@ -261,16 +261,16 @@ bool FlashDie::stream_read(NandOperation& op, const sc_core::sc_time& at) {
   const PlaneMask planes = planes_with_pages(op.stream.pages_per_plane);
   const std::uint32_t plane_count = spec_.geometry.planes_per_die;
   const std::uint64_t beyond = plane_count < PlaneMask::kMaxPlanes ? planes.bits() >> plane_count : 0;
-  std::ostringstream msg;
-  msg << name() << ": ";
-  if (stream_.active)
-    msg << "stream read while another stream's pages still wait for the bus";
-  else if (planes.empty())
-    msg << "stream read without pages";
-  else if (beyond != 0)
-    msg << "stream read has pages on plane " << plane_count + static_cast<std::uint32_t>(__builtin_ctzll(beyond))
-        << ", but the die has " << plane_count << " planes (0.." << plane_count - 1 << ")";
   if (stream_.active || planes.empty() || beyond != 0) {
+    std::ostringstream msg;
+    msg << name() << ": ";
+    if (stream_.active)
+      msg << "stream read while another stream's pages still wait for the bus";
+    else if (planes.empty())
+      msg << "stream read without pages";
+    else
+      msg << "stream read has pages on plane " << plane_count + static_cast<std::uint32_t>(__builtin_ctzll(beyond))
+          << ", but the die has " << plane_count << " planes (0.." << plane_count - 1 << ")";
     op.error = msg.str();
     return false;
   }
