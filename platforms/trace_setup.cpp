@@ -8,6 +8,9 @@ TraceLayout trace_layout(const PlatformConfig& config, const DecodePlan* plan) {
     layout.channels = config.channels.count;
     layout.dies_per_channel = config.channels.dies_per_channel;
     layout.planes_per_die = config.flash.geometry.planes_per_die;
+    layout.platform = config.name;
+    layout.scheduler = config.controller.scheduler == SchedulerKind::Rtl ? "rtl" : "tlm";
+    layout.scheduler_clock_ps = config.controller.clock_period.value();
     return layout;
   }
   return trace_layout(config, plan->model(), plan->options().context_tokens + plan->options().decode_tokens);

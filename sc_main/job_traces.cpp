@@ -16,6 +16,7 @@ TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_
   if (cli.wave.plane_detail) merged.wave.plane_detail = true;
   if (!cli.timeline_file.empty()) merged.timeline_file = cli.timeline_file;
   if (!cli.commands_file.empty()) merged.commands_file = cli.commands_file;
+  if (!cli.scheduler_file.empty()) merged.scheduler_file = cli.scheduler_file;
   return merged;
 }
 

@@ -79,6 +79,8 @@ int sc_main(int argc, char* argv[]) {
   app.add_flag("--vcd-planes", trace.wave.plane_detail, "add per-plane state, ECC and PE signals to the VCD");
   app.add_option("--timeline", trace.timeline_file, "write a Chrome/Perfetto trace-event JSON timeline");
   app.add_option("--commands", trace.commands_file, "write a CSV of every flash command");
+  app.add_option("--scheduler-log", trace.scheduler_file,
+                 "write a CSV of every command the controller's scheduler issued (for kvnand-cosim-check)");
   app.add_flag("--quiet", options.quiet, "print nothing on success");
   try {
     app.parse(argc, argv);

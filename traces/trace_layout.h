@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace kvnand {
 
@@ -10,6 +11,11 @@ struct TraceLayout {
   std::uint32_t channels = 0;
   std::uint32_t dies_per_channel = 0;
   std::uint32_t planes_per_die = 0;
+  /// The platform's name and its command scheduler ("tlm" or "rtl") with its clock period (0:
+  /// unclocked), for the scheduler log's header.
+  std::string platform;
+  std::string scheduler = "tlm";
+  std::uint64_t scheduler_clock_ps = 0;
   /// Flash microbenchmarks have no NPU, no in-flash compute and no dataflow.
   bool decode = false;
   // Decode runs only:

@@ -16,6 +16,11 @@ TraceOutputs::TraceOutputs(const TraceSpec& spec, const TraceLayout& layout) {
     for (const std::string* file : {&spec.timeline_file, &spec.commands_file})
       if (!file->empty()) files_.push_back(*file);
   }
+  if (!spec.scheduler_file.empty()) {
+    scheduler_log_ = std::make_unique<SchedulerIssueLog>(spec.scheduler_file, layout);
+    writers_.push_back(scheduler_log_.get());
+    files_.push_back(spec.scheduler_file);
+  }
   for (ActivityObserver* writer : writers_)
     if (writer->wants_plane_detail()) detail_writers_.push_back(writer);
 }
@@ -24,21 +29,25 @@ void TraceOutputs::close(const sc_core::sc_time& end) {
   if (closed_) return;
   closed_ = true;
   std::string failures;
-  auto attempt = [&](auto& writer) {
-    if (!writer) return;
+  auto attempt = [&](auto&& close_one) {
     try {
-      writer->close(end);
+      close_one();
     } catch (const std::exception& e) {
       failures += failures.empty() ? e.what() : std::string("; ") + e.what();
     }
   };
-  attempt(wave_);
-  attempt(timeline_);
+  if (wave_) attempt([&] { wave_->close(end); });
+  if (timeline_) attempt([&] { timeline_->close(end); });
+  if (scheduler_log_) attempt([&] { scheduler_log_->close(); });
   if (!failures.empty()) throw std::runtime_error(failures);
 }
 
 void TraceOutputs::command(const CommandRecord& record) {
   for (ActivityObserver* writer : writers_) writer->command(record);
+}
+
+void TraceOutputs::scheduler_issue(const IssuedCommand& command) {
+  for (ActivityObserver* writer : writers_) writer->scheduler_issue(command);
 }
 
 bool TraceOutputs::wants_plane_detail() const { return !detail_writers_.empty(); }

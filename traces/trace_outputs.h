@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "command_timeline.h"
+#include "scheduler_issue_log.h"
 #include "common/activity_observer.h"
 #include "trace_layout.h"
 #include "trace_spec.h"
@@ -32,6 +33,7 @@ class TraceOutputs : public ActivityObserver {
   const std::vector<std::string>& files() const { return files_; }
 
   void command(const CommandRecord& record) override;
+  void scheduler_issue(const IssuedCommand& command) override;
   bool wants_plane_detail() const override;
   void plane_busy(ChannelId channel, DieId die, PlaneMask planes, PlaneActivity what, const sc_core::sc_time& start,
                   const sc_core::sc_time& end) override;
@@ -50,6 +52,7 @@ class TraceOutputs : public ActivityObserver {
  private:
   std::unique_ptr<WaveRecorder> wave_;
   std::unique_ptr<CommandTimeline> timeline_;
+  std::unique_ptr<SchedulerIssueLog> scheduler_log_;
   std::vector<ActivityObserver*> writers_;
   /// The writers that want plane and stage reports (fixed once they are built).
   std::vector<ActivityObserver*> detail_writers_;

@@ -171,6 +171,7 @@ TraceSpec parse_trace_spec(config::Node node) {
   spec.wave.plane_detail = node.boolean_or("vcd_plane_detail", false);
   spec.timeline_file = node.text_or("timeline_file", "");
   spec.commands_file = node.text_or("commands_file", "");
+  spec.scheduler_file = node.text_or("scheduler_file", "");
   node.finish();
   return spec;
 }

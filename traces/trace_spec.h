@@ -37,8 +37,12 @@ struct TraceSpec {
   /// Empty: not written.
   std::string timeline_file;
   std::string commands_file;
+  /// Every command the controller's scheduler issued (traces/scheduler_issue_log.h).
+  std::string scheduler_file;
 
-  bool any() const { return !wave.vcd_file.empty() || !timeline_file.empty() || !commands_file.empty(); }
+  bool any() const {
+    return !wave.vcd_file.empty() || !timeline_file.empty() || !commands_file.empty() || !scheduler_file.empty();
+  }
 };
 
 /// Throws std::invalid_argument when a window, scopes or plane detail shape a VCD no file names

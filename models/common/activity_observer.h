@@ -10,6 +10,7 @@
 #include "common/command_tag.h"
 #include "common/flash_address.h"
 #include "common/flash_transactions.h"
+#include "common/issued_command.h"
 #include "common/phase.h"
 #include "ifc/ifc_engine.h"
 #include "ifc/page_pipeline.h"
@@ -50,6 +51,8 @@ class ActivityObserver {
 
   /// Every bus sequence, once, when issued.
   virtual void command([[maybe_unused]] const CommandRecord& record) {}
+  /// Every command the controller's scheduler issued, once, in issue order.
+  virtual void scheduler_issue([[maybe_unused]] const IssuedCommand& command) {}
 
   /// Whether plane_busy and stage_busy are wanted (they cost a call per plane per command).
   virtual bool wants_plane_detail() const { return false; }

@@ -1,13 +1,16 @@
 #include "controller/controller_spec.h"
 
+#include <cmath>
 #include <string>
 
 #include "common/config_reader.h"
 #include "common/flash_address.h"
+#include "common/sim_time.h"
 
 namespace kvnand {
 namespace {
 constexpr std::uint64_t kMaxQueueDepth = 1u << 20;
+constexpr double kPicosecondsPerMicrosecond = 1e6;
 }
 
 ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per_die) {
@@ -19,6 +22,14 @@ ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per
                                             " exceeds flash.geometry.planes_per_die (" +
                                             std::to_string(planes_per_die) + ")");
   spec.cache_read = node.boolean_or("cache_read", true);
+  spec.scheduler = node.choice_or("scheduler", "tlm", {"tlm", "rtl"}) == "rtl" ? SchedulerKind::Rtl : SchedulerKind::Tlm;
+  if (node.has("clock_MHz")) {
+    // A period of at least 1 ps, rounded to whole picoseconds like every other duration.
+    const double MHz = node.number("clock_MHz", config::range(1e-3, kPicosecondsPerMicrosecond, "MHz"));
+    spec.clock_period = picoseconds(static_cast<std::uint64_t>(std::llround(kPicosecondsPerMicrosecond / MHz)));
+  } else if (spec.scheduler == SchedulerKind::Rtl) {
+    node.fail("scheduler", "\"rtl\" needs controller.clock_MHz (the clock the RTL scheduler runs on)");
+  }
   node.finish();
   return spec;
 }

@@ -3,11 +3,19 @@
 
 #include <cstdint>
 
+#include <systemc>
+
 namespace kvnand::config {
 class Node;
 }
 
 namespace kvnand {
+
+/// Which implementation of the command scheduler the controller uses.
+enum class SchedulerKind : std::uint8_t {
+  Tlm,  ///< the C++ reference (controller/tlm_scheduler.h)
+  Rtl,  ///< Verilog behind transactors (controller/rtl/), only in builds with Verilator
+};
 
 struct ControllerSpec {
   /// Requests that may wait in one die's queue before the host is held back.
@@ -16,6 +24,10 @@ struct ControllerSpec {
   std::uint32_t max_planes_per_command = 0;
   /// Serve runs of sequential single-plane reads with the cache-read pipeline.
   bool cache_read = false;
+  SchedulerKind scheduler = SchedulerKind::Tlm;
+  /// The clock the scheduler decides on (its rising edges); zero: no clock, the TLM scheduler
+  /// decides the moment a request arrives or a die becomes free. The RTL scheduler needs one.
+  sc_core::sc_time clock_period;
 };
 
 /// `planes_per_die` bounds max_planes_per_command.

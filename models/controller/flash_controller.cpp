@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/sim_time.h"
+#include "controller/scheduler_factory.h"
 
 namespace kvnand {
 namespace {
@@ -28,9 +29,11 @@ FlashController::FlashController(sc_core::sc_module_name name, const ControllerS
       channels_(channels),
       geometry_(geometry),
       observer_(observer),
-      queues_(channels.total_dies()),
+      scheduler_(make_command_scheduler("scheduler", spec, channels)),
+      stream_gates_(channels.total_dies()),
       requests_held_(channels.total_dies(), 0) {
   host_socket.register_b_transport(this, &FlashController::b_transport);
+  scheduler_->set_issue_listener([this](const IssuedCommand& command) { record_issue(command); });
   for (std::uint32_t c = 0; c < channels.count; ++c)
     channel_sockets_.push_back(std::make_unique<ChannelSocket>(("channel_socket_" + std::to_string(c)).c_str()));
   for (std::uint32_t d = 0; d < channels.total_dies(); ++d) {
@@ -98,18 +101,11 @@ void FlashController::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_t
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   const std::size_t slot_index = acquire_slot();
   Slot& slot = *slots_[slot_index];
-  slot.is_admitted = false;
   slot.is_done = false;
 
-  DieQueue& queue = queues_[request->address.channel.value() * channels_.dies_per_channel + request->address.die.value()];
-  const QueuedRequest item{request, &trans, slot_index};
-  if (queue.held.empty() && queue.waiting.size() < spec_.queue_depth_per_die) {
-    queue.waiting.push_back(item);
-    if (queue.sequencer_idle) queue.work_arrived.notify(sc_core::SC_ZERO_TIME);
-  } else {
-    queue.held.push_back(item);
-    while (!slot.is_admitted) sc_core::wait(slot.admitted);
-  }
+  const std::uint32_t die_index =
+      request->address.channel.value() * channels_.dies_per_channel + request->address.die.value();
+  scheduler_->enqueue(die_index, QueuedRequest{request, &trans, slot_index});
   while (!slot.is_done) sc_core::wait(slot.done);
   wait_until(slot.done_at);
   free_slots_.push_back(slot_index);
@@ -122,32 +118,17 @@ void FlashController::count_request(ChannelId channel, DieId die, int delta) {
   if (observer_ != nullptr) observer_->queue_depth(channel, die, held);
 }
 
-void FlashController::admit_held(DieQueue& queue) {
-  while (!queue.held.empty() && queue.waiting.size() < spec_.queue_depth_per_die) {
-    const QueuedRequest item = queue.held.front();
-    queue.held.pop_front();
-    queue.waiting.push_back(item);
-    slots_[item.slot]->is_admitted = true;
-    slots_[item.slot]->admitted.notify(sc_core::SC_ZERO_TIME);
-  }
+void FlashController::record_issue(const IssuedCommand& command) {
+  if (observer_ != nullptr) observer_->scheduler_issue(command);
 }
 
 void FlashController::sequencer(std::uint32_t die_index) {
-  DieQueue& queue = queues_[die_index];
   BusPort& port = *ports_[die_index];
   const DieId die(die_index % channels_.dies_per_channel);
-  std::vector<QueuedRequest> group;
   for (;;) {
-    while (queue.waiting.empty()) {
-      queue.sequencer_idle = true;
-      sc_core::wait(queue.work_arrived);
-    }
-    queue.sequencer_idle = false;
-    const CommandPlan plan = plan_command(queue.waiting, spec_);
-    group.assign(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(plan.count));
-    queue.waiting.erase(queue.waiting.begin(), queue.waiting.begin() + static_cast<std::ptrdiff_t>(plan.count));
-    admit_held(queue);
-
+    const ScheduledCommand command = scheduler_->next_command(die_index);
+    const std::vector<QueuedRequest>& group = command.group;
+    const CommandPlan& plan = command.plan;
     ++stats_.commands;
     if (plan.shape == CommandShape::MultiPlane) ++stats_.multi_plane_commands;
     if (plan.shape == CommandShape::CacheRead) ++stats_.cache_read_commands;
@@ -159,13 +140,14 @@ void FlashController::sequencer(std::uint32_t die_index) {
 
     if (plan.shape == CommandShape::CacheRead) {
       serve_cache_read(port, group);
-      continue;
+    } else {
+      switch (plan.op) {
+        case HostOp::Read: serve_reads(port, group); break;
+        case HostOp::Program: serve_program(port, group); break;
+        case HostOp::Erase: serve_erase(port, group); break;
+      }
     }
-    switch (plan.op) {
-      case HostOp::Read: serve_reads(port, group); break;
-      case HostOp::Program: serve_program(port, group); break;
-      case HostOp::Erase: serve_erase(port, group); break;
-    }
+    scheduler_->command_done(die_index, command);
   }
 }
 

@@ -1,14 +1,14 @@
 // The flash controller: a host-side TLM target for page-granular requests at physical addresses,
-// one bounded FIFO and one command sequencer thread per die, issuing ONFI sequences to the
-// channels. Requests complete when their data has crossed the bus (reads) or the array
-// operation has finished (programs, erases).
+// a command scheduler (controller/command_scheduler.h: the TLM reference or an RTL module) that
+// decides which queued requests become which command and when, and one command sequencer
+// thread per die issuing ONFI sequences to the channels. Requests complete when their data has
+// crossed the bus (reads) or the array operation has finished (programs, erases).
 // In-flash-compute requests and page-stream read-outs (IfcRequest) are coarse (a whole page
-// stream per die) and are served in the caller's thread: the channel and the die's planes order
-// them first come, first served.
+// stream per die): once the scheduler issues one, it runs in the caller's thread, and the
+// channel and the die's planes order them first come, first served.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -22,6 +22,7 @@
 #include "common/flash_transactions.h"
 #include "common/ifc_transactions.h"
 #include "controller/command_grouping.h"
+#include "controller/command_scheduler.h"
 #include "controller/controller_spec.h"
 #include "flash/flash_spec.h"
 
@@ -47,27 +48,21 @@ class FlashController : public sc_core::sc_module {
 
   ChannelSocket& channel_socket(ChannelId channel) { return *channel_sockets_.at(channel.value()); }
   const ControllerStats& stats() const { return stats_; }
+  CommandScheduler& scheduler() { return *scheduler_; }
 
  private:
-  /// Where a waiting host call sleeps until its request is admitted and completed.
+  /// Where a waiting host call sleeps until its request is completed; its index is the request's tag.
   struct Slot {
-    sc_core::sc_event admitted;
     sc_core::sc_event done;
-    // Flags make a notification that fires before the host waits harmless.
-    bool is_admitted = false;
+    // The flag makes a notification that fires before the host waits harmless.
     bool is_done = false;
     sc_core::sc_time done_at;
   };
-  struct DieQueue {
-    std::deque<QueuedRequest> waiting;
-    /// Host calls held back because `waiting` is full, in arrival order.
-    std::deque<QueuedRequest> held;
-    sc_core::sc_event work_arrived;
-    bool sequencer_idle = true;
-    /// A page-stream read-out holds the die's registers until its last page has left, so the
-    /// die serves one at a time; later ones wait here, woken when it is done.
-    bool stream_in_flight = false;
-    sc_core::sc_event stream_done;
+  /// A page-stream read-out holds the die's registers until its last page has left, so a die
+  /// serves one at a time; later ones wait here (before the scheduler sees them), woken when it is done.
+  struct StreamGate {
+    bool in_flight = false;
+    sc_core::sc_event done;
   };
   /// One sequencer's reusable bus transaction.
   struct BusPort {
@@ -88,7 +83,9 @@ class FlashController : public sc_core::sc_module {
   /// The same for an IFC request: a broadcast counts for every die of its channel.
   void count_ifc_request(const IfcRequest& request, int delta);
   std::size_t acquire_slot();
-  void admit_held(DieQueue& queue);
+  /// The scheduler's view of a stream request (tag = its slot).
+  IssuedCommand describe_stream(const IfcRequest& request, std::size_t slot) const;
+  void record_issue(const IssuedCommand& command);
 
   void sequencer(std::uint32_t die_index);
   void serve_reads(BusPort& port, const std::vector<QueuedRequest>& group);
@@ -107,7 +104,8 @@ class FlashController : public sc_core::sc_module {
   FlashGeometry geometry_;
   std::vector<std::unique_ptr<ChannelSocket>> channel_sockets_;
   ActivityObserver* observer_;
-  std::vector<DieQueue> queues_;
+  std::unique_ptr<CommandScheduler> scheduler_;
+  std::vector<StreamGate> stream_gates_;
   /// Per die: requests accepted and not yet completed.
   std::vector<std::uint32_t> requests_held_;
   std::vector<std::unique_ptr<BusPort>> ports_;

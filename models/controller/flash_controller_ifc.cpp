@@ -4,6 +4,7 @@
 
 #include "common/sim_time.h"
 #include "controller/flash_controller.h"
+#include "flash/stream_readout.h"
 
 namespace kvnand {
 
@@ -20,6 +21,29 @@ bool FlashController::send_ifc(IfcRequest& request, NandOperation& op, sc_core::
   if (payload.get_response_status() == tlm::TLM_OK_RESPONSE) return true;
   request.error = op.error.empty() ? "the die refused the command" : op.error;
   return false;
+}
+
+IssuedCommand FlashController::describe_stream(const IfcRequest& request, std::size_t slot) const {
+  IssuedCommand issued;
+  issued.channel = request.channel;
+  issued.die = request.op == IfcHostOp::Broadcast ? DieId(0) : request.die;
+  issued.tag = static_cast<std::uint32_t>(slot);
+  switch (request.op) {
+    case IfcHostOp::Broadcast: issued.op = SchedulerOp::Broadcast; break;
+    case IfcHostOp::Input: issued.op = SchedulerOp::Input; break;
+    case IfcHostOp::Compute: issued.op = SchedulerOp::Compute; break;
+    case IfcHostOp::Program:
+      issued.op = SchedulerOp::KvProgram;
+      issued.planes = PlaneMask::single(request.plane);
+      issued.pages = 1;
+      break;
+    case IfcHostOp::ReadPages: issued.op = SchedulerOp::ReadPages; break;
+  }
+  if (request.op == IfcHostOp::Compute || request.op == IfcHostOp::ReadPages) {
+    issued.planes = planes_with_pages(request.stream.pages_per_plane);
+    issued.pages = total_pages(request.stream.pages_per_plane);
+  }
+  return issued;
 }
 
 void FlashController::count_ifc_request(const IfcRequest& request, int delta) {
@@ -51,6 +75,14 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
     return;
   }
   count_ifc_request(request, +1);
+  StreamGate& gate = stream_gates_[request.channel.value() * channels_.dies_per_channel + request.die.value()];
+  if (request.op == IfcHostOp::ReadPages) {
+    while (gate.in_flight) sc_core::wait(gate.done);
+    gate.in_flight = true;
+  }
+  const std::size_t slot = acquire_slot();
+  const IssuedCommand issued = describe_stream(request, slot);
+  scheduler_->issue_stream(issued);
   NandOperation op;
   op.die = request.die;
   op.tag = request.tag;
@@ -103,17 +135,20 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       request.program_end = op.ready_at;
       wait_until(bus_end);
       break;
-    case IfcHostOp::ReadPages: ok = read_pages(request, op); break;
+    case IfcHostOp::ReadPages:
+      ok = read_pages(request, op);
+      gate.in_flight = false;
+      gate.done.notify(sc_core::SC_ZERO_TIME);
+      break;
   }
+  scheduler_->stream_done(issued);
+  free_slots_.push_back(slot);
   count_ifc_request(request, -1);
   if (!ok) ++stats_.rejected_requests;
   trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
 }
 
 bool FlashController::read_pages(IfcRequest& request, NandOperation& op) {
-  DieQueue& queue = queues_[request.channel.value() * channels_.dies_per_channel + request.die.value()];
-  while (queue.stream_in_flight) sc_core::wait(queue.stream_done);
-  queue.stream_in_flight = true;
   op.command = NandCommand::StreamRead;
   op.stream = request.stream;
   op.stream.kernel = IfcKernel::ReadOut;
@@ -132,8 +167,6 @@ bool FlashController::read_pages(IfcRequest& request, NandOperation& op) {
     request.output_bytes = std::uint64_t{geometry_.page_total_bytes()} * total_pages(op.stream.pages_per_plane);
     wait_until(op.ready_at);
   }
-  queue.stream_in_flight = false;
-  queue.stream_done.notify(sc_core::SC_ZERO_TIME);
   return ok;
 }
 

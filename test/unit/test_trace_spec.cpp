@@ -204,8 +204,8 @@ TEST(TraceSpecCheck, VcdOptionsNeedAVcdFile) {
 
 TEST_F(TraceSection, UnknownKeyListsTheAcceptedOnes) {
   EXPECT_EQ(error(R"({"vcd": "x.vcd"})"),
-            "platform.json: trace.vcd: unknown key; accepted keys here: commands_file, timeline_file, vcd_file, "
-            "vcd_plane_detail, vcd_scope, vcd_window");
+            "platform.json: trace.vcd: unknown key; accepted keys here: commands_file, scheduler_file, "
+            "timeline_file, vcd_file, vcd_plane_detail, vcd_scope, vcd_window");
 }
 
 TEST_F(TraceSection, WrongTypes) {

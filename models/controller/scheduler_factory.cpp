@@ -1,0 +1,33 @@
+#include "controller/scheduler_factory.h"
+
+#include <stdexcept>
+
+#include "controller/tlm_scheduler.h"
+#ifdef KVNAND_HAVE_RTL_SCHEDULER
+#include "controller/rtl/rtl_scheduler.h"
+#endif
+
+namespace kvnand {
+
+bool rtl_scheduler_available() {
+#ifdef KVNAND_HAVE_RTL_SCHEDULER
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::unique_ptr<CommandScheduler> make_command_scheduler(const char* name, const ControllerSpec& spec,
+                                                         const ChannelSpec& channels) {
+  if (spec.scheduler == SchedulerKind::Tlm)
+    return std::make_unique<TlmScheduler>(name, spec, channels.total_dies());
+#ifdef KVNAND_HAVE_RTL_SCHEDULER
+  return std::make_unique<RtlScheduler>(name, spec, channels);
+#else
+  throw std::invalid_argument(
+      "controller.scheduler: \"rtl\" is not available in this build: Verilator was not found when it was "
+      "configured (install verilator, then configure and build again; see docs/rtl-cosim.md)");
+#endif
+}
+
+}  // namespace kvnand

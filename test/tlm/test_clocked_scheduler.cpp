@@ -1,0 +1,142 @@
+// The clocked TLM scheduler: decisions on the controller clock's rising edges (500 MHz: 2 ns),
+// exact simulated time, and the scheduler's issue records.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "common/config_reader.h"
+#include "decode_bench.h"
+#include "flash_bench.h"
+#include "ifc_host.h"
+
+namespace kvnand::test {
+namespace {
+
+constexpr const char* kClock = "controller.clock_MHz=500";
+// A single-plane read on the tiny platform: 7 x 10 ns command, tR 4 us, 4544 B at 4.8 GB/s.
+constexpr std::uint64_t kRead = 70'000 + 4'000'000 + 946'667;
+
+/// Keeps every command the scheduler issued.
+struct IssueRecorder : ActivityObserver {
+  void scheduler_issue(const IssuedCommand& command) override { issued.push_back(command); }
+  std::vector<IssuedCommand> issued;
+};
+
+TEST(ClockedScheduler, ARequestOnAnEdgeIsIssuedAtThatEdge) {
+  FlashBench bench(tiny_config({kClock}));
+  const auto i = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0));
+  sc_core::sc_start();
+  EXPECT_EQ(bench.host.outcome(i).completed, ps(kRead));
+}
+
+TEST(ClockedScheduler, ARequestBetweenEdgesWaitsForTheNextEdge) {
+  FlashBench bench(tiny_config({kClock}));
+  const auto i = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0), {}, ps(1'000));
+  sc_core::sc_start();
+  EXPECT_EQ(bench.host.outcome(i).accepted, ps(1'000));
+  EXPECT_EQ(bench.host.outcome(i).completed, ps(2'000 + kRead));
+}
+
+TEST(ClockedScheduler, AFreedDieTakesItsNextCommandAtTheNextEdge) {
+  IssueRecorder recorder;
+  FlashBench bench(tiny_config({kClock}), &recorder);
+  // Different blocks: no merge. The first read frees the die at 5,016,667 ps, between edges.
+  const auto first = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0));
+  const auto second = bench.host.add(HostOp::Read, page_at(0, 0, 0, 1, 0), {}, ps(100'000));
+  sc_core::sc_start();
+  EXPECT_EQ(bench.host.outcome(first).completed, ps(kRead));
+  EXPECT_EQ(bench.host.outcome(second).completed, ps(5'018'000 + kRead));
+  ASSERT_EQ(recorder.issued.size(), 2u);
+  EXPECT_EQ(recorder.issued[1].at, ps(5'018'000));
+  EXPECT_EQ(recorder.issued[1].block, 1u);
+}
+
+TEST(ClockedScheduler, RequestsOfOneEdgeMergeIntoAMultiPlaneCommand) {
+  IssueRecorder recorder;
+  FlashBench bench(tiny_config({kClock}), &recorder);
+  std::vector<ScriptedRequest> burst;
+  for (std::uint32_t plane = 0; plane < 4; ++plane) burst.push_back({HostOp::Read, page_at(1, 1, plane, 2, 3), {}});
+  bench.host.add_burst(burst, ps(3'000));
+  sc_core::sc_start();
+  ASSERT_EQ(recorder.issued.size(), 1u);
+  const IssuedCommand& command = recorder.issued[0];
+  EXPECT_EQ(command.at, ps(4'000));
+  EXPECT_EQ(command.op, SchedulerOp::Read);
+  EXPECT_EQ(command.channel, ChannelId(1));
+  EXPECT_EQ(command.die, DieId(1));
+  EXPECT_EQ(command.planes.bits(), 0xFu);
+  EXPECT_EQ(command.block, 2u);
+  EXPECT_EQ(command.page, 3u);
+  EXPECT_EQ(command.pages, 1u);
+  EXPECT_EQ(command.requests, 4u);
+}
+
+TEST(ClockedScheduler, SequentialReadsOfOnePlaneBecomeACacheRead) {
+  IssueRecorder recorder;
+  FlashBench bench(tiny_config({kClock}), &recorder);
+  std::vector<ScriptedRequest> burst;
+  for (std::uint32_t page = 5; page < 8; ++page) burst.push_back({HostOp::Read, page_at(0, 1, 2, 4, page), {}});
+  bench.host.add_burst(burst);
+  sc_core::sc_start();
+  ASSERT_EQ(recorder.issued.size(), 1u);
+  EXPECT_EQ(recorder.issued[0].at, ps(0));
+  EXPECT_EQ(recorder.issued[0].planes.bits(), 0x4u);
+  EXPECT_EQ(recorder.issued[0].page, 5u);
+  EXPECT_EQ(recorder.issued[0].pages, 3u);
+  EXPECT_EQ(recorder.issued[0].requests, 3u);
+}
+
+TEST(ClockedScheduler, AFullQueueAdmitsAtTheEdgeThatPlansItsHead) {
+  IssueRecorder recorder;
+  FlashBench bench(tiny_config({kClock, "controller.queue_depth_per_die=1"}), &recorder);
+  std::vector<ScriptedRequest> burst;
+  for (std::uint32_t block = 0; block < 3; ++block) burst.push_back({HostOp::Read, page_at(0, 0, 0, block, 0), {}});
+  const auto first = bench.host.add_burst(burst);
+  sc_core::sc_start();
+  // Edge 0 admits and issues the first, then admits the second; the third waits for the edge
+  // that issues the second (5,018,000 ps, the first edge after the first read frees the die).
+  EXPECT_EQ(bench.host.outcome(first).completed, ps(kRead));
+  EXPECT_EQ(bench.host.outcome(first + 1).completed, ps(5'018'000 + kRead));
+  EXPECT_EQ(bench.host.outcome(first + 2).completed, ps(10'036'000 + kRead));
+  ASSERT_EQ(recorder.issued.size(), 3u);
+  EXPECT_EQ(recorder.issued[2].at, ps(10'036'000));
+}
+
+TEST(ClockedScheduler, AStreamRequestIsIssuedAtTheNextEdge) {
+  IssueRecorder recorder;
+  IfcRequest gemv = compute_request(0, 1, {5, 5, 0, 0}, 2048, 8192, 1024);
+  sc_core::sc_time issued_after;
+  FlashPlatform platform("platform", decode_platform("tiny-decode-c", {kClock}), &recorder);
+  IfcHost host("host", [&](IfcHost& h) {
+    sc_core::wait(ps(2'500));
+    ASSERT_EQ(h.send(gemv), tlm::TLM_OK_RESPONSE) << gemv.error;
+  });
+  host.socket.bind(platform.host_socket());
+  sc_core::sc_start();
+  ASSERT_EQ(recorder.issued.size(), 1u);
+  const IssuedCommand& command = recorder.issued[0];
+  EXPECT_EQ(command.at, ps(4'000));
+  EXPECT_EQ(command.op, SchedulerOp::Compute);
+  EXPECT_EQ(command.die, DieId(1));
+  EXPECT_EQ(command.planes.bits(), 0x3u);
+  EXPECT_EQ(command.pages, 10u);
+  // 7 x 10 ns command and 8 KiB input at 4.8 GB/s after the edge.
+  EXPECT_EQ(gemv.delivered_at, ps(4'000 + 70'000 + 1'706'667));
+}
+
+TEST(ClockedScheduler, TheRtlSchedulerNeedsAClock) {
+  try {
+    tiny_config({"controller.scheduler=rtl"});
+    FAIL() << "accepted an RTL scheduler without a clock";
+  } catch (const config::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("controller.scheduler: \"rtl\" needs controller.clock_MHz"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ClockedScheduler, AClockOfZeroIsRefused) {
+  EXPECT_THROW(tiny_config({"controller.clock_MHz=0"}), config::ConfigError);
+}
+
+}  // namespace
+}  // namespace kvnand::test
