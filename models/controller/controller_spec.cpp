@@ -6,6 +6,7 @@
 #include "common/config_reader.h"
 #include "common/flash_address.h"
 #include "common/sim_time.h"
+#include "controller/scheduler_factory.h"
 
 namespace kvnand {
 namespace {
@@ -30,6 +31,9 @@ ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per
   } else if (spec.scheduler == SchedulerKind::Rtl) {
     node.fail("scheduler", "\"rtl\" needs controller.clock_MHz (the clock the RTL scheduler runs on)");
   }
+  if (spec.scheduler == SchedulerKind::Rtl && !rtl_scheduler_available())
+    node.fail("scheduler", "\"rtl\" is not available in this build: Verilator was not found when it was configured "
+                           "(install verilator, then configure and build again; see docs/rtl-cosim.md)");
   node.finish();
   return spec;
 }

@@ -24,9 +24,7 @@ std::unique_ptr<CommandScheduler> make_command_scheduler(const char* name, const
 #ifdef KVNAND_HAVE_RTL_SCHEDULER
   return std::make_unique<RtlScheduler>(name, spec, channels);
 #else
-  throw std::invalid_argument(
-      "controller.scheduler: \"rtl\" is not available in this build: Verilator was not found when it was "
-      "configured (install verilator, then configure and build again; see docs/rtl-cosim.md)");
+  throw std::invalid_argument("this build has no RTL scheduler (parse_controller_spec refuses \"rtl\" in it)");
 #endif
 }
 

@@ -1,0 +1,89 @@
+// The RTL scheduler against the TLM reference, as an architect checks it: the same platform run
+// twice (controller.scheduler tlm and rtl, one controller clock), both scheduler logs compared by
+// kvnand-cosim-check: the same commands in the same per-die order, each issued within one clock.
+// Skipped (and reported so) in builds without Verilator.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_process.h"
+
+namespace kvnand::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSim = KVNAND_SIM;
+const std::string kCheck = KVNAND_COSIM_CHECK;
+const std::string kSource = KVNAND_SOURCE_DIR;
+constexpr const char* kClock = " --set controller.clock_MHz=500";
+constexpr const char* kRtlMissing = "is not available in this build";
+
+struct CosimCase {
+  const char* name;
+  /// kvnand-sim arguments after --platform.
+  const char* platform;
+  const char* args;
+  /// Fewest commands the run must issue (so an empty log cannot pass).
+  int min_commands;
+};
+
+std::ostream& operator<<(std::ostream& out, const CosimCase& c) { return out << c.name; }
+
+class RtlCosim : public testing::TestWithParam<CosimCase> {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessResult run(const CosimCase& c, const std::string& scheduler) const {
+    return run_process(kSim + " --platform " + kSource + "/platforms/" + c.platform + ".json " + c.args + kClock +
+                       " --set controller.scheduler=" + scheduler + " --quiet --out " + dir_ + "/" + scheduler +
+                       " --scheduler-log " + dir_ + "/" + scheduler + ".csv");
+  }
+  std::string dir_;
+};
+
+int rows(const std::string& log) {
+  int lines = 0;
+  for (const char ch : read_text(log)) lines += ch == '\n';
+  return lines - 3;  // two comment lines and the header
+}
+
+TEST_P(RtlCosim, IssuesTheSameCommandsWithinOneClock) {
+  const CosimCase& c = GetParam();
+  const ProcessResult rtl = run(c, "rtl");
+  if (rtl.status != 0 && rtl.output.find(kRtlMissing) != std::string::npos) GTEST_SKIP() << rtl.output;
+  ASSERT_EQ(rtl.status, 0) << rtl.output;
+  const ProcessResult tlm = run(c, "tlm");
+  ASSERT_EQ(tlm.status, 0) << tlm.output;
+  EXPECT_GE(rows(dir_ + "/tlm.csv"), c.min_commands);
+  EXPECT_NE(read_text(dir_ + "/rtl.csv").find("# scheduler=rtl clock_ps=2000"), std::string::npos);
+
+  const ProcessResult check = run_process(kCheck + " " + dir_ + "/tlm.csv " + dir_ + "/rtl.csv");
+  EXPECT_EQ(check.status, 0) << check.output;
+  EXPECT_NE(check.output.find("equivalent: "), std::string::npos) << check.output;
+  // Both runs end at the same simulated time when every command is issued at the same edge.
+  const auto simulated = [&](const std::string& run_dir) {
+    return nlohmann::json::parse(read_text(dir_ + "/" + run_dir + "/report.json"))["simulated_time_s"].get<double>();
+  };
+  EXPECT_EQ(simulated("rtl"), simulated("tlm"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FlashAndDecode, RtlCosim,
+    testing::Values(CosimCase{"seq_read", "tiny", "--pattern seq-read --requests 2000", 400},
+                    CosimCase{"rand_read", "tiny", "--pattern rand-read --requests 2000 --queue-depth 16", 1500},
+                    CosimCase{"seq_write", "tiny", "--pattern seq-write --requests 1000", 200},
+                    CosimCase{"mixed", "tiny", "--pattern mixed --requests 2000 --seed 7", 1000},
+                    CosimCase{"decode_compact", "tiny-decode-c", "--model tiny-gqa --context 40 --tokens 1", 60},
+                    CosimCase{"decode_discrete", "tiny-decode-d", "--model tiny-gqa --context 40 --tokens 1", 60}),
+    [](const testing::TestParamInfo<CosimCase>& param_info) { return std::string(param_info.param.name); });
+
+}  // namespace
+}  // namespace kvnand::test
