@@ -42,6 +42,12 @@ void TraceOutputs::close(const sc_core::sc_time& end) {
   if (!failures.empty()) throw std::runtime_error(failures);
 }
 
+bool TraceOutputs::attach_vcd(const std::string& vcd_path, const std::string& scope, std::vector<WaveView::Row> rows) {
+  if (!wave_) return false;
+  wave_->attach_vcd(vcd_path, scope, std::move(rows));
+  return true;
+}
+
 void TraceOutputs::command(const CommandRecord& record) {
   for (ActivityObserver* writer : writers_) writer->command(record);
 }

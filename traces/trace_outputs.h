@@ -29,6 +29,8 @@ class TraceOutputs : public ActivityObserver {
   /// Closes every file at simulated time `end`; throws std::runtime_error listing the files that
   /// could not be written (the others are complete). Idempotent.
   void close(const sc_core::sc_time& end);
+  /// See WaveRecorder::attach_vcd; false (and nothing done) when the run writes no VCD.
+  bool attach_vcd(const std::string& vcd_path, const std::string& scope, std::vector<WaveView::Row> rows);
   /// The files written by close(), for messages.
   const std::vector<std::string>& files() const { return files_; }
 

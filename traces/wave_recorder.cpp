@@ -1,12 +1,15 @@
 #include "wave_recorder.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
 
 #include "gtkwave_files.h"
+#include "vcd_merge.h"
 
 namespace kvnand {
 namespace {
@@ -17,6 +20,8 @@ constexpr std::size_t kErrorTextBytes = 512;
 constexpr const char* kTimescale = "1 ps";
 constexpr const char* kPartialSuffix = ".partial";
 constexpr std::uint64_t kNoTime = std::numeric_limits<std::uint64_t>::max();
+/// Room for a merge failure's message (file, line and reason).
+constexpr std::size_t kMergeErrorBytes = 512;
 
 /// Index of the lowest set bit (bits != 0).
 unsigned lowest_bit(std::uint64_t bits) {
@@ -55,8 +60,26 @@ WaveRecorder::WaveRecorder(const WaveSpec& spec, const TraceLayout& layout)
   }
 }
 
+void WaveRecorder::attach_vcd(const std::string& vcd_path, const std::string& scope, std::vector<WaveView::Row> rows) {
+  attached_path_ = vcd_path;
+  attached_scope_ = scope;
+  for (WaveView::Row& row : rows) view_.rows.push_back(std::move(row));
+}
+
+void WaveRecorder::merge_attached(std::uint64_t close_ps) {
+  if (attached_path_.empty()) return;
+  std::array<char, kMergeErrorBytes> error{};
+  const int status = kv_vcd_merge(partial_path_.c_str(), attached_path_.c_str(), attached_scope_.c_str(), start_ps_,
+                                  close_ps != kNoTime, close_ps, partial_path_.c_str(), error.data(), error.size());
+  std::remove(attached_path_.c_str());
+  attached_path_.clear();
+  if (status != 0) throw std::runtime_error("cannot merge the RTL waveform into " + path_ + ": " + error.data());
+}
+
 WaveRecorder::~WaveRecorder() {
-  if (!closed_) discard_partial();
+  if (closed_) return;
+  discard_partial();
+  if (!attached_path_.empty()) std::remove(attached_path_.c_str());
 }
 
 void WaveRecorder::discard_partial() {
@@ -343,6 +366,7 @@ void WaveRecorder::close(const sc_core::sc_time& end) {
     if (status != 0)
       throw std::runtime_error("VCD " + path_ + " could not be written completely" +
                                (write_error.empty() ? std::string() : ": " + write_error));
+    merge_attached(close_ps);
     const std::vector<std::string> companions = write_gtkwave_files(path_, view_, start_ps_, close_ps);
     std::error_code ec;
     fs::rename(partial_path_, path_, ec);
@@ -353,6 +377,7 @@ void WaveRecorder::close(const sc_core::sc_time& end) {
     final_bytes_ = fs::file_size(path_, ec);
   } catch (...) {
     discard_partial();
+    if (!attached_path_.empty()) std::remove(attached_path_.c_str());
     throw;
   }
 }

@@ -59,12 +59,19 @@ class WaveRecorder : public ActivityObserver {
   /// Bytes of VCD written so far.
   std::uint64_t vcd_bytes() const;
 
+  /// Another simulator's VCD of this run (the RTL scheduler's), complete by the time close() runs:
+  /// close() merges it in under the top-level scope `scope`, over this VCD's window, adds `rows`
+  /// to the save file, and removes `vcd_path` whatever happens.
+  void attach_vcd(const std::string& vcd_path, const std::string& scope, std::vector<WaveView::Row> rows);
+
  private:
   /// How a signal combines its changes: Count shows whether any interval is active; State the
   /// highest slot with an active interval, and sets the wires that show one slot (a phase) or any
   /// slot (a channel's busy); Planes (a die's ECC or PEs) how many of its planes have an active
   /// interval, and sets those planes' wires; Sum adds deltas; Value shows the last value.
   enum class Kind : std::uint8_t { Count, State, Planes, Sum, Value };
+  /// Merges the attached VCD into the partial file; throws std::runtime_error saying why not.
+  void merge_attached(std::uint64_t close_ps);
   struct Node {
     int var = -1;  ///< VCD handle; -1: not shown (a Planes node that only drives plane wires)
     int any_wire = -1;  ///< State: the Count node set to its number of active intervals
@@ -146,6 +153,9 @@ class WaveRecorder : public ActivityObserver {
   void discard_partial();
 
   std::string path_, partial_path_;
+  /// attach_vcd(): the VCD to merge in and its scope (empty path: none attached).
+  std::string attached_path_;
+  std::string attached_scope_;
   kv_vcd_writer* writer_ = nullptr;
   bool header_written_ = false;
   bool closed_ = false;
