@@ -12,6 +12,9 @@ namespace kvnand {
 namespace {
 constexpr std::uint64_t kMaxQueueDepth = 1u << 20;
 constexpr double kPicosecondsPerMicrosecond = 1e6;
+/// The example RTL scheduler's default LANES: one lane per die of kvnand-c16.
+constexpr std::uint64_t kDefaultLanesPerClock = 16;
+constexpr std::uint64_t kMaxLanesPerClock = 4096;
 }
 
 ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per_die) {
@@ -28,6 +31,10 @@ ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per
     // A period of at least 1 ps, rounded to whole picoseconds like every other duration.
     const double MHz = node.number("clock_MHz", config::range(1e-3, kPicosecondsPerMicrosecond, "MHz"));
     spec.clock_period = picoseconds(static_cast<std::uint64_t>(std::llround(kPicosecondsPerMicrosecond / MHz)));
+    spec.lanes_per_clock =
+        static_cast<std::uint32_t>(node.integer_or("lanes_per_clock", kDefaultLanesPerClock, 1, kMaxLanesPerClock));
+  } else if (node.has("lanes_per_clock")) {
+    node.fail("lanes_per_clock", "applies to a clocked scheduler only; set controller.clock_MHz too");
   } else if (spec.scheduler == SchedulerKind::Rtl) {
     node.fail("scheduler", "\"rtl\" needs controller.clock_MHz (the clock the RTL scheduler runs on)");
   }

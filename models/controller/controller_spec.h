@@ -28,6 +28,9 @@ struct ControllerSpec {
   /// The clock the scheduler decides on (its rising edges); zero: no clock, the TLM scheduler
   /// decides the moment a request arrives or a die becomes free. The RTL scheduler needs one.
   sc_core::sc_time clock_period;
+  /// Clocked only: the width of the scheduler's interfaces, in requests taken, commands issued
+  /// and completions seen per clock edge (the RTL's LANES).
+  std::uint32_t lanes_per_clock = 0;
 };
 
 /// `planes_per_die` bounds max_planes_per_command.

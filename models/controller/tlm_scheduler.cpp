@@ -72,7 +72,13 @@ ScheduledCommand TlmScheduler::next_command(std::uint32_t die_index) {
 
 void TlmScheduler::command_done(std::uint32_t die_index, const ScheduledCommand&) {
   if (!clocked()) return;
-  dies_[die_index].free = true;
+  completions_.push_back(die_index);
+  clock_->request_edge();
+}
+
+void TlmScheduler::stream_done(const IssuedCommand&) {
+  if (!clocked()) return;
+  completions_.push_back(kNoDie);
   clock_->request_edge();
 }
 
@@ -90,8 +96,16 @@ void TlmScheduler::issue_stream(const IssuedCommand& request) {
   while (!arrival.is_taken) sc_core::wait(arrival.taken);
 }
 
-void TlmScheduler::admit_arrivals() {
-  for (Arrival*& arrival : arrivals_) {
+void TlmScheduler::see_completions() {
+  for (std::uint32_t lane = 0; lane < spec_.lanes_per_clock && !completions_.empty(); ++lane) {
+    if (completions_.front() != kNoDie) dies_[completions_.front()].free = true;
+    completions_.pop_front();
+  }
+}
+
+void TlmScheduler::admit_arrivals(std::size_t presented) {
+  for (std::size_t i = 0; i < presented; ++i) {
+    Arrival*& arrival = arrivals_[i];
     if (arrival == nullptr || arrival->stream != nullptr) continue;
     Die& die = dies_[arrival->die_index];
     if (die.queue.size() >= spec_.queue_depth_per_die) continue;
@@ -103,31 +117,44 @@ void TlmScheduler::admit_arrivals() {
 
 bool TlmScheduler::on_edge() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  admit_arrivals();
-  std::vector<std::uint32_t> planned;
-  for (std::uint32_t d = 0; d < dies_.size(); ++d) {
-    Die& die = dies_[d];
-    if (!die.free || die.queue.empty()) continue;
-    die.issued = plan(die);
+  see_completions();
+  const std::size_t presented = std::min<std::size_t>(arrivals_.size(), spec_.lanes_per_clock);
+  admit_arrivals(presented);
+  for (Die& die : dies_) {
+    if (!die.free || die.planned || die.queue.empty()) continue;
+    die.planned = plan(die);
     die.free = false;
-    planned.push_back(d);
   }
-  admit_arrivals();
-  // The contract's issue order: stream commands in arrival order, then page commands by die.
-  for (Arrival*& arrival : arrivals_) {
+  admit_arrivals(presented);
+  // Issue lanes in the contract's order: stream commands in arrival order, then page commands by die.
+  std::uint32_t lanes_left = spec_.lanes_per_clock;
+  for (std::size_t i = 0; i < presented; ++i) {
+    Arrival*& arrival = arrivals_[i];
     if (arrival == nullptr || arrival->stream == nullptr) continue;
     IssuedCommand issued = *arrival->stream;
     issued.at = now;
     report_issue(issued);
     take(*arrival);
     arrival = nullptr;
+    --lanes_left;
   }
-  for (const std::uint32_t d : planned) {
-    report_issue(describe_page_command(*dies_[d].issued, now));
-    dies_[d].work.notify(sc_core::SC_ZERO_TIME);
+  bool waiting_for_lanes = false;
+  for (Die& die : dies_) {
+    if (!die.planned) continue;
+    if (lanes_left == 0) {
+      waiting_for_lanes = true;
+      continue;
+    }
+    report_issue(describe_page_command(*die.planned, now));
+    die.issued = std::move(die.planned);
+    die.planned.reset();
+    die.work.notify(sc_core::SC_ZERO_TIME);
+    --lanes_left;
   }
+  // Requests beyond the lanes were not presented: they need the next edge.
+  const bool unpresented = arrivals_.size() > presented;
   arrivals_.erase(std::remove(arrivals_.begin(), arrivals_.end(), nullptr), arrivals_.end());
-  return false;
+  return waiting_for_lanes || !completions_.empty() || unpresented;
 }
 
 }  // namespace kvnand

@@ -124,6 +124,26 @@ TEST(ClockedScheduler, AStreamRequestIsIssuedAtTheNextEdge) {
   EXPECT_EQ(gemv.delivered_at, ps(4'000 + 70'000 + 1'706'667));
 }
 
+TEST(ClockedScheduler, AnEdgeTakesAndIssuesAtMostItsLanes) {
+  IssueRecorder recorder;
+  FlashBench bench(tiny_config({kClock, "controller.lanes_per_clock=3"}), &recorder);
+  std::vector<ScriptedRequest> burst;
+  for (std::uint32_t die = 0; die < 4; ++die) burst.push_back({HostOp::Read, page_at(die / 2, die % 2, 0, 0, 0), {}});
+  bench.host.add_burst(burst);
+  sc_core::sc_start();
+  // Three lanes: the first three requests are issued at edge 0, the fourth at the next edge.
+  ASSERT_EQ(recorder.issued.size(), 4u);
+  EXPECT_EQ(recorder.issued[0].at, ps(0));
+  EXPECT_EQ(recorder.issued[2].at, ps(0));
+  EXPECT_EQ(recorder.issued[3].at, ps(2'000));
+  EXPECT_EQ(recorder.issued[3].channel, ChannelId(1));
+  EXPECT_EQ(recorder.issued[3].die, DieId(1));
+}
+
+TEST(ClockedScheduler, LanesNeedAClock) {
+  EXPECT_THROW(tiny_config({"controller.lanes_per_clock=4"}), config::ConfigError);
+}
+
 TEST(ClockedScheduler, TheRtlSchedulerNeedsAClock) {
   try {
     tiny_config({"controller.scheduler=rtl"});
