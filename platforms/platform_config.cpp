@@ -1,5 +1,7 @@
 #include "platforms/platform_config.h"
 
+#include "controller/scheduler_factory.h"
+
 namespace kvnand {
 namespace {
 
@@ -38,6 +40,8 @@ PlatformConfig read_platform(config::Document document, const std::string& origi
   platform.flash = parse_flash_spec(root.object("flash"));
   platform.channels = parse_channel_spec(root.object("channels"));
   platform.controller = parse_controller_spec(root.object("controller"), platform.flash.geometry.planes_per_die);
+  if (const auto misfit = scheduler_misfit(platform.controller, platform.channels))
+    root.fail(misfit->key, misfit->problem);
   const bool any_decode = root.has("ifc") || root.has("npu") || root.has("dataflow");
   if (any_decode) {
     for (const char* key : {"ifc", "npu", "dataflow"})

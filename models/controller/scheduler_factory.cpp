@@ -17,6 +17,14 @@ bool rtl_scheduler_available() {
 #endif
 }
 
+std::optional<ConfigMisfit> scheduler_misfit([[maybe_unused]] const ControllerSpec& spec,
+                                             [[maybe_unused]] const ChannelSpec& channels) {
+#ifdef KVNAND_HAVE_RTL_SCHEDULER
+  if (spec.scheduler == SchedulerKind::Rtl) return rtl_scheduler_misfit(spec, channels);
+#endif
+  return std::nullopt;
+}
+
 std::unique_ptr<CommandScheduler> make_command_scheduler(const char* name, const ControllerSpec& spec,
                                                          const ChannelSpec& channels) {
   if (spec.scheduler == SchedulerKind::Tlm)

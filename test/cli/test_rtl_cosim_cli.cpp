@@ -68,11 +68,13 @@ TEST_P(RtlCosim, IssuesTheSameCommandsWithinOneClock) {
   const ProcessResult check = run_process(kCheck + " " + dir_ + "/tlm.csv " + dir_ + "/rtl.csv");
   EXPECT_EQ(check.status, 0) << check.output;
   EXPECT_NE(check.output.find("equivalent: "), std::string::npos) << check.output;
-  // Both runs end at the same simulated time when every command is issued at the same edge.
+  // The same work ends at the same time; the RTL's clock may run up to one more edge and its fall
+  // (1.5 clocks of 2 ns) after the last completion.
   const auto simulated = [&](const std::string& run_dir) {
     return nlohmann::json::parse(read_text(dir_ + "/" + run_dir + "/report.json"))["simulated_time_s"].get<double>();
   };
-  EXPECT_EQ(simulated("rtl"), simulated("tlm"));
+  EXPECT_GE(simulated("rtl"), simulated("tlm"));
+  EXPECT_LE(simulated("rtl"), simulated("tlm") + 3e-9);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -82,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
                     CosimCase{"seq_write", "tiny", "--pattern seq-write --requests 1000", 200},
                     CosimCase{"mixed", "tiny", "--pattern mixed --requests 2000 --seed 7", 1000},
                     CosimCase{"decode_compact", "tiny-decode-c", "--model tiny-gqa --context 40 --tokens 1", 60},
-                    CosimCase{"decode_discrete", "tiny-decode-d", "--model tiny-gqa --context 40 --tokens 1", 60}),
+                    CosimCase{"decode_discrete", "tiny-decode-d", "--model tiny-gqa --context 40 --tokens 1", 40}),
     [](const testing::TestParamInfo<CosimCase>& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
