@@ -25,6 +25,7 @@ class DecodeSystem : public sc_core::sc_module {
                RuntimeDriver driver = RuntimeDriver::TokenLoop);
 
   const FlashPlatform& flash() const { return *flash_; }
+  CommandScheduler& scheduler() { return flash_->scheduler(); }
   const Npu& npu() const { return *npu_; }
   /// The DRAM, or null on platforms without one.
   const DramSystem* dram() const { return dram_.get(); }

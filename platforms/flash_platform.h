@@ -23,6 +23,7 @@ class FlashPlatform : public sc_core::sc_module {
   auto& host_socket() { return controller_->host_socket; }
   const PlatformConfig& config() const { return config_; }
   const FlashController& controller() const { return *controller_; }
+  CommandScheduler& scheduler() { return controller_->scheduler(); }
   const FlashChannel& channel(ChannelId c) const { return *channels_.at(c.value()); }
   const FlashDie& die(ChannelId c, DieId d) const {
     return *dies_.at(c.value() * config_.channels.dies_per_channel + d.value());

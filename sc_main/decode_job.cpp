@@ -66,9 +66,10 @@ int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atom
     return kExitOutOfMemory;
   }
 
+  const TraceSpec trace_spec = merged_trace_spec(config.trace, options.trace);
   std::unique_ptr<TraceOutputs> traces;
   try {
-    traces = open_traces(merged_trace_spec(config.trace, options.trace), trace_layout(config, plan.get()));
+    traces = open_traces(trace_spec, trace_layout(config, plan.get()));
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: " << e.what() << "\n";
     return kExitBadInput;
@@ -78,13 +79,14 @@ int run_decode_job(const DecodeJobOptions& options, const volatile std::sig_atom
     system = std::make_unique<DecodeSystem>(
         "kvnand", config, *plan, traces ? traces->observer() : nullptr, [] { sc_core::sc_stop(); },
         [&interrupt_flag] { return interrupt_flag != 0; });
+    trace_scheduler_waves(traces.get(), trace_spec, system->scheduler());
     sc_core::sc_start();
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: simulation failed at " << sc_core::sc_time_stamp() << ": " << e.what() << "\n";
-    close_traces(traces.get(), options.quiet);
+    close_traces(traces.get(), options.quiet, system ? &system->scheduler() : nullptr);
     return kExitSimulationFailed;
   }
-  const bool traces_written = close_traces(traces.get(), options.quiet);
+  const bool traces_written = close_traces(traces.get(), options.quiet, &system->scheduler());
   const DecodeResult& result = system->runtime().result();
   if (result.interrupted) {
     std::cerr << "kvnand-sim: interrupted at simulated time " << sc_core::sc_time_stamp() << " after "

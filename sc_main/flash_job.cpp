@@ -33,10 +33,11 @@ int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic
     return kExitBadInput;
   }
 
+  const TraceSpec trace_spec = merged_trace_spec(config.trace, options.trace);
   FlashBench bench;
   try {
     make_directories(options.out_dir);
-    bench.traces = open_traces(merged_trace_spec(config.trace, options.trace), trace_layout(config, nullptr));
+    bench.traces = open_traces(trace_spec, trace_layout(config, nullptr));
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: " << e.what() << "\n";
     return kExitBadInput;
@@ -50,16 +51,17 @@ int run_flash_job(const FlashJobOptions& options, const volatile std::sig_atomic
     bench.traffic = std::make_unique<FlashTraffic>("host", std::move(pattern), options.run.requests,
                                                    options.run.queue_depth, [&interrupt_flag] { return interrupt_flag != 0; });
     bench.traffic->socket.bind(bench.platform->host_socket());
+    trace_scheduler_waves(bench.traces.get(), trace_spec, bench.platform->scheduler());
     sc_core::sc_start();
   } catch (const std::exception& e) {
     std::cerr << "kvnand-sim: simulation failed at " << sc_core::sc_time_stamp() << ": " << e.what() << "\n";
-    close_traces(bench.traces.get(), options.quiet);
+    close_traces(bench.traces.get(), options.quiet, bench.platform ? &bench.platform->scheduler() : nullptr);
     return kExitSimulationFailed;
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const TrafficResult& result = bench.traffic->result();
-  const bool traces_written = close_traces(bench.traces.get(), options.quiet);
+  const bool traces_written = close_traces(bench.traces.get(), options.quiet, &bench.platform->scheduler());
   if (result.interrupted) {
     std::cerr << "kvnand-sim: interrupted at simulated time " << sc_core::sc_time_stamp() << " after "
               << result.completed << " requests; no report written"

@@ -6,6 +6,13 @@
 #include <systemc>
 
 namespace kvnand {
+namespace {
+/// The RTL's own VCD sits beside the run's until it is merged in.
+constexpr const char* kRtlWaveSuffix = ".rtl.partial";
+/// Where its signals appear in the run's VCD, and the GTKWave group of its ports.
+constexpr const char* kRtlWaveScope = "controller";
+constexpr const char* kRtlWaveGroup = "RTL scheduler ports";
+}  // namespace
 
 TraceSpec merged_trace_spec(const TraceSpec& from_config, const TraceSpec& from_command_line) {
   TraceSpec merged = from_config;
@@ -26,8 +33,22 @@ std::unique_ptr<TraceOutputs> open_traces(const TraceSpec& spec, const TraceLayo
   return std::make_unique<TraceOutputs>(spec, layout);
 }
 
-bool close_traces(TraceOutputs* traces, bool quiet) {
+void trace_scheduler_waves(TraceOutputs* traces, const TraceSpec& spec, CommandScheduler& scheduler) {
+  if (traces == nullptr || spec.wave.vcd_file.empty()) return;
+  const std::string rtl_vcd = spec.wave.vcd_file + kRtlWaveSuffix;
+  if (!scheduler.open_waves(rtl_vcd)) return;
+  std::vector<WaveView::Row> rows;
+  rows.push_back({WaveView::Row::Kind::GroupBegin, kRtlWaveGroup, 1, std::nullopt, false});
+  for (const auto& [path, width] : scheduler.wave_ports())
+    rows.push_back({WaveView::Row::Kind::Signal, std::string(kRtlWaveScope) + "." + path, width, std::nullopt, false,
+                    true});
+  rows.push_back({WaveView::Row::Kind::GroupEnd, kRtlWaveGroup, 1, std::nullopt, false});
+  traces->attach_vcd(rtl_vcd, kRtlWaveScope, std::move(rows));
+}
+
+bool close_traces(TraceOutputs* traces, bool quiet, CommandScheduler* scheduler) {
   if (traces == nullptr) return true;
+  if (scheduler != nullptr) scheduler->close_waves();
   try {
     traces->close(sc_core::sc_time_stamp());
   } catch (const std::exception& e) {

@@ -15,6 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Trace flags of GTKWave's save files (its analyzer.h), written in hex after '@'.
+constexpr std::uint64_t kFlagHex = 0x2;
 constexpr std::uint64_t kFlagDecimal = 0x4;
 constexpr std::uint64_t kFlagBinary = 0x8;
 constexpr std::uint64_t kFlagRightJustify = 0x20;
@@ -27,6 +28,7 @@ constexpr std::uint64_t kFlagGroupEnd = 0x1000000;
 
 constexpr std::uint64_t kWireFlags = kFlagRightJustify | kFlagBinary;
 constexpr std::uint64_t kNumberFlags = kFlagRightJustify | kFlagDecimal;
+constexpr std::uint64_t kHexFlags = kFlagRightJustify | kFlagHex;
 constexpr std::uint64_t kNamedFlags = kNumberFlags | kFlagFileFilter;
 
 // Window layout: wide enough for the longest signal names, the rest for waves.
@@ -124,6 +126,8 @@ std::string save_file_text(const std::string& vcd_path, const WaveView& view, st
       case WaveView::Row::Kind::Signal:
         if (row.width == 1) {
           text += "@" + hex(kWireFlags) + "\n";
+        } else if (row.hex) {
+          text += "@" + hex(kHexFlags) + "\n";
         } else if (!row.names) {
           text += "@" + hex(kNumberFlags) + "\n";
         } else {

@@ -220,7 +220,13 @@ static int parse_header(merge* m, kv_vcd_tokens* r, int is_extra, uint64_t* fs) 
       }
       if (bad == 0 && (is_scope || !is_extra)) {
         indent(m, depth);
-        fprintf(m->out, "%s %s $end\n", keyword, text);
+        // SystemC tracers (Verilator's among them) name a scope by the module's full dotted name;
+        // under the extra scope only its last component is kept.
+        const char* dot = is_extra && is_scope ? strrchr(text, '.') : NULL;
+        if (dot != NULL)
+          fprintf(m->out, "%s %.*s%s $end\n", keyword, (int)(strchr(text, ' ') - text + 1), text, dot + 1);
+        else
+          fprintf(m->out, "%s %s $end\n", keyword, text);
         depth += is_scope;
       }
       free(body.text);

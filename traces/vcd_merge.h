@@ -13,8 +13,10 @@ extern "C" {
 
 /* Writes to out_path: main_path's header ($date, $version, $timescale, comments), its scopes,
  * then a top-level `$scope module <extra_scope>` holding extra_path's whole scope tree with its
- * identifier codes renamed so that none collides with main's (aliases stay aliases), then the
- * value changes of both files in time order (main's first at equal times). Extra times are
+ * identifier codes renamed so that none collides with main's (aliases stay aliases) and each
+ * dotted scope name (SystemC's hierarchical names, as Verilator's SystemC tracer writes them)
+ * cut to its last component, then the value changes of both files in time order (main's first
+ * at equal times). Extra times are
  * scaled to main's timescale; a timescale that does not scale to a whole multiple is refused.
  * Extra changes up to window_start become its values at window_start (inside main's $dumpvars
  * when main dumps there, else in a $dumpvars of their own); with has_window_end, extra changes

@@ -96,6 +96,8 @@ struct WaveView {
     std::optional<WaveEnum> names;
     /// Groups: shown collapsed.
     bool closed = false;
+    /// Vectors shown in hexadecimal rather than decimal (packed buses, lane by lane).
+    bool hex = false;
   };
   std::vector<Row> rows;
 };

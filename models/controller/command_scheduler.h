@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "common/issued_command.h"
@@ -51,6 +53,14 @@ class CommandScheduler {
   virtual void stream_done(const IssuedCommand& request) = 0;
 
   void set_issue_listener(IssueListener listener) { listener_ = std::move(listener); }
+
+  /// A scheduler that runs RTL traces it into its own VCD (every signal, simulated time in ps)
+  /// and returns true; the others write nothing and return false. Call before the simulation runs.
+  virtual bool open_waves([[maybe_unused]] const std::string& vcd_path) { return false; }
+  /// Completes and closes that VCD.
+  virtual void close_waves() {}
+  /// The RTL's ports as its VCD names them (dotted path from its top scope) and their widths.
+  virtual std::vector<std::pair<std::string, unsigned>> wave_ports() const { return {}; }
 
  protected:
   void report_issue(const IssuedCommand& command) const {

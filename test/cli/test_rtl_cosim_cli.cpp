@@ -4,7 +4,11 @@
 // Skipped (and reported so) in builds without Verilator.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -86,6 +90,56 @@ INSTANTIATE_TEST_SUITE_P(
                     CosimCase{"decode_compact", "tiny-decode-c", "--model tiny-gqa --context 40 --tokens 1", 60},
                     CosimCase{"decode_discrete", "tiny-decode-d", "--model tiny-gqa --context 40 --tokens 1", 40}),
     [](const testing::TestParamInfo<CosimCase>& param_info) { return std::string(param_info.param.name); });
+
+/// "scope.path.name[w-1:0]" (or without the range for one bit) of every variable of a VCD.
+std::set<std::string> vcd_signals(const std::string& vcd) {
+  std::set<std::string> signals;
+  std::vector<std::string> scopes;
+  std::istringstream in(read_text(vcd));
+  for (std::string word; in >> word;) {
+    if (word == "$enddefinitions") break;
+    std::string type, name, id;
+    unsigned width = 0;
+    if (word == "$scope" && in >> type >> name) scopes.push_back(name);
+    if (word == "$upscope") scopes.pop_back();
+    if (word != "$var" || !(in >> type >> width >> id >> name)) continue;
+    std::string path;
+    for (const std::string& scope : scopes) path += scope + ".";
+    signals.insert(path + name + (width == 1 ? "" : "[" + std::to_string(width - 1) + ":0]"));
+  }
+  return signals;
+}
+
+TEST(RtlCosimWaves, TheRtlsSignalsJoinTheVcdAndItsPortsTheSaveFile) {
+  char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  const ProcessResult run = run_process(kSim + " --platform " + kSource + "/platforms/tiny.json --requests 40" + kClock +
+                                        " --set controller.scheduler=rtl --quiet --out " + dir + " --vcd " + dir +
+                                        "/wave.vcd --vcd-window 5us:6us");
+  if (run.status != 0 && run.output.find(kRtlMissing) != std::string::npos) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << run.output;
+  }
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::set<std::string> signals = vcd_signals(dir + "/wave.vcd");
+  std::istringstream save(read_text(dir + "/wave.gtkw"));
+  std::vector<std::string> ports;
+  bool in_group = false;
+  for (std::string line; std::getline(save, line);) {
+    if (line == "-RTL scheduler ports") in_group = !in_group;
+    else if (in_group && line.rfind("controller.", 0) == 0) ports.push_back(line);
+  }
+  // Every port of the contract, each a signal of the merged VCD, and the RTL's state beside them.
+  EXPECT_EQ(ports.size(), 35u);
+  for (const std::string& port : ports) EXPECT_EQ(signals.count(port), 1u) << port;
+  EXPECT_EQ(signals.count("controller.rtl.kvnand_scheduler.clk"), 1u);
+  EXPECT_GT(std::count_if(signals.begin(), signals.end(),
+                          [](const std::string& s) { return s.rfind("controller.rtl.kvnand_scheduler.", 0) == 0; }),
+            static_cast<long>(ports.size()));
+  EXPECT_EQ(signals.count("flash.channel0.busy"), 1u);
+  EXPECT_FALSE(fs::exists(dir + "/wave.vcd.rtl.partial"));
+  fs::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace kvnand::test

@@ -127,6 +127,17 @@ TEST_F(VcdMerge, RenamesCodesKeepsAliasesAndInterleavesMainFirst) {
                                       "#40\n");
 }
 
+TEST_F(VcdMerge, DottedExtraScopeNamesKeepTheirLastComponent) {
+  const std::string extra =
+      "$timescale 1ps $end\n$scope module platform.controller.scheduler.rtl $end\n$scope module top $end\n"
+      "$var wire 1 ! clk $end\n$upscope $end\n$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\n$end\n";
+  const std::string merged = merge(kMain, extra);
+  EXPECT_NE(merged.find("$scope module rtl $end\n  $scope module rtl $end\n    $scope module top $end\n"),
+            std::string::npos)
+      << merged;
+  EXPECT_EQ(merged.find("platform."), std::string::npos) << merged;
+}
+
 TEST_F(VcdMerge, ExtraChangesAfterMainsLastTimeFollowIt) {
   EXPECT_EQ(merge(kMainHeader + "#0\n$dumpvars\n0!\nb0 \"\n$end\n#12\n", kExtra),
             kMergedHeader + "#0\n$dumpvars\n0!\nb0 \"\n0#\nb00000000 $\nr0 %\n$end\n#10\n1#\n#12\n"

@@ -21,7 +21,7 @@ class WaveAttach : public WaveRecorderTest {
     std::vector<WaveView::Row> rows;
     rows.push_back({WaveView::Row::Kind::GroupBegin, "RTL scheduler", 1, std::nullopt, false});
     rows.push_back({WaveView::Row::Kind::Signal, "rtl.sched.clk", 1, std::nullopt, false});
-    rows.push_back({WaveView::Row::Kind::Signal, "rtl.sched.count", 8, std::nullopt, false});
+    rows.push_back({WaveView::Row::Kind::Signal, "rtl.sched.count", 8, std::nullopt, false, true});
     rows.push_back({WaveView::Row::Kind::GroupEnd, "RTL scheduler", 1, std::nullopt, false});
     return rows;
   }
@@ -42,7 +42,9 @@ TEST_F(WaveAttach, TheRtlSignalsJoinTheRunsVcdOnItsTimeAxis) {
   EXPECT_FALSE(fs::exists(rtl));
   const std::string save = read(dir_ / "wave.gtkw");
   EXPECT_NE(save.find("-RTL scheduler"), std::string::npos) << save;
-  EXPECT_NE(save.find("rtl.sched.count[7:0]"), std::string::npos) << save;
+  // The bus in hexadecimal (GTKWave's right-justified hex: @22), the clock as a wire.
+  EXPECT_NE(save.find("@22\nrtl.sched.count[7:0]\n"), std::string::npos) << save;
+  EXPECT_NE(save.find("@28\nrtl.sched.clk\n"), std::string::npos) << save;
 }
 
 TEST_F(WaveAttach, AnUnreadableRtlVcdFailsTheCloseAndLeavesNothing) {

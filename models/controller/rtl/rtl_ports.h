@@ -23,6 +23,8 @@ namespace kvnand::rtl {
 inline constexpr unsigned kLanes = KVNAND_RTL_LANES;
 inline constexpr unsigned kDies = KVNAND_RTL_DIES;
 inline constexpr unsigned kQueueCapacity = KVNAND_RTL_QUEUE_CAPACITY;
+/// The Verilog top module: the scope below the Verilated model's in the RTL's VCD.
+inline constexpr const char* kTopModule = KVNAND_RTL_TOP;
 
 /// Fixed field widths of the contract.
 inline constexpr unsigned kOpBits = 4;

@@ -8,6 +8,8 @@
 
 namespace kvnand {
 using rtl::field_max;
+/// The Verilated module's instance name (its scope in the RTL's VCD).
+constexpr const char* kModelName = "rtl";
 
 std::optional<ConfigMisfit> rtl_scheduler_misfit(const ControllerSpec& spec, const ChannelSpec& channels) {
   std::ostringstream problem;
@@ -52,7 +54,7 @@ RtlScheduler::RtlScheduler(sc_core::sc_module_name name, const ControllerSpec& s
     throw std::invalid_argument(misfit->key + ": " + misfit->problem);
   dies_ = std::vector<Die>(channels_.total_dies());
   ports_ = std::make_unique<rtl::Ports>();
-  model_ = std::make_unique<rtl::Model>("rtl", *ports_);
+  model_ = std::make_unique<rtl::Model>(kModelName, *ports_);
   clock_ = std::make_unique<ControllerClock>("clock", spec_.clock_period, [this] { return on_edge(); });
   issued_.reserve(kLanes);
   page_dies_.reserve(kLanes);
@@ -79,6 +81,26 @@ void RtlScheduler::open_vcd(const std::string& path) {
 void RtlScheduler::close_vcd() {
   vcd_path_.clear();
   model_->close_vcd();
+}
+
+std::vector<std::pair<std::string, unsigned>> RtlScheduler::wave_ports() const {
+  using namespace rtl;
+  const std::string top = std::string(kModelName) + "." + kTopModule + ".";
+  // Every port; the handshakes and the narrow fields first, the wide packed buses last.
+  std::vector<std::pair<std::string, unsigned>> ports = {
+      {"clk", 1}, {"rst_n", 1}, {"req_valid", kLanes}, {"req_ready", kLanes}, {"die_ready", kDies},
+      {"cmd_valid", kLanes}, {"cmd_ready", kLanes}, {"cmd_op", kLanes * kOpBits}, {"cmd_channel", kLanes * kChannelBits},
+      {"cmd_die", kLanes * kDieBits}, {"cmd_count", kLanes * kCountBits}, {"cmd_tag", kLanes * kTagBits},
+      {"cpl_valid", kLanes}, {"cpl_tag", kLanes * kTagBits}, {"active", 1}, {"inflight", kInflightBits},
+      {"req_op", kLanes * kOpBits}, {"req_channel", kLanes * kChannelBits}, {"req_die", kLanes * kDieBits},
+      {"req_tag", kLanes * kTagBits}, {"req_planes", kLanes * kPlanesBits}, {"req_block", kLanes * kBlockBits},
+      {"req_page", kLanes * kPageBits}, {"req_pages", kLanes * kPagesBits}, {"cmd_planes", kLanes * kPlanesBits},
+      {"cmd_block", kLanes * kBlockBits}, {"cmd_page", kLanes * kPageBits}, {"cmd_pages", kLanes * kPagesBits},
+      {"cpl_op", kLanes * kOpBits}, {"cpl_channel", kLanes * kChannelBits}, {"cpl_die", kLanes * kDieBits},
+      {"cfg_dies_per_channel", kChannelBits}, {"cfg_queue_depth", kQueueDepthBits},
+      {"cfg_max_planes", kMaxPlanesBits}, {"cfg_cache_read", 1}};
+  for (auto& port : ports) port.first = top + port.first;
+  return ports;
 }
 
 void RtlScheduler::start_of_simulation() {

@@ -56,6 +56,13 @@ class RtlScheduler : public sc_core::sc_module, public CommandScheduler {
   /// Flushes and closes the VCD.
   void close_vcd();
 
+  bool open_waves(const std::string& vcd_path) override {
+    open_vcd(vcd_path);
+    return true;
+  }
+  void close_waves() override { close_vcd(); }
+  std::vector<std::pair<std::string, unsigned>> wave_ports() const override;
+
   /// Controller clock edges so far (the reset edge included).
   std::uint64_t edges() const { return clock_->edges(); }
 
