@@ -4,6 +4,8 @@
 #                       (--vcd with --vcd-window), opened through the .gtkw save file the run writes.
 #   timeline.png        the --timeline JSON of the same run (no window) in speedscope: the dataflow
 #                       track, zoomed to the same layer.
+#   gtkwave-rtl-cosim.png  a co-simulated flash microbenchmark (the RTL command scheduler, needs a
+#                       build with Verilator): flash channels and the scheduler's ports together.
 #
 # Usage: docs/screenshots.sh [path/to/kvnand-sim]     (default: build/sc_main/kvnand-sim)
 # A relative path is taken from the current directory; the images always go to docs/images/ of
@@ -106,15 +108,16 @@ read -r window_start_ps window_end_ps <<<"$window"
 echo "layer $LAYER with margin: $window_start_ps ps to $window_end_ps ps"
 
 # --- GTKWave --------------------------------------------------------------------------------------
-run_sim --out "$tmp/out-vcd" --vcd "$tmp/decode.vcd" --vcd-window "${window_start_ps}ps:${window_end_ps}ps"
-# Window tweak only: the window fills the screen once GTKWave adds its title bar (about 56 px)
-# and borders to [size]. Zoom: fit the recorded window (the save file's own zoom overshoots).
-sed -e "s/^\[size\] .*/[size] $((SCREEN_W - 10)) $((SCREEN_H - 56))/" "$tmp/decode.gtkw" >"$tmp/shot.gtkw"
-printf 'do_initial_zoom_fit yes\n' >"$tmp/gtkwaverc"
-# Which groups are open is a viewer action, done here as a user would: channel 0 and its die 0
-# open, channel 1 open with its dies closed, channels 2-7 closed, so one screen holds channels, a
-# die, the NPU and the dataflow. Then a marker file says the script is done.
-cat >"$tmp/view.tcl" <<EOF
+# Opens save file $1 in GTKWave, runs the Tcl commands $2 on it (group toggles, as a user would),
+# and saves the window as $3.
+gtkwave_shot() {
+  local save=$1 commands=$2 png=$3
+  # Window tweak only: the window fills the screen once GTKWave adds its title bar (about 56 px)
+  # and borders to [size]. Zoom: fit the recorded window (the save file's own zoom overshoots).
+  sed -e "s/^\[size\] .*/[size] $((SCREEN_W - 10)) $((SCREEN_H - 56))/" "$save" >"${save%.gtkw}-shot.gtkw"
+  printf 'do_initial_zoom_fit yes\n' >"$tmp/gtkwaverc"
+  rm -f "$tmp/gtkwave.done"
+  cat >"$tmp/view.tcl" <<EOF
 proc set_group {name open} {
   set n [gtkwave::getTotalNumTraces]
   for {set i 0} {\$i < \$n} {incr i} {
@@ -130,22 +133,43 @@ proc set_group {name open} {
   }
   error "no group \$name in the save file"
 }
-set_group flash.channel0.die0 1
-for {set c 2} {\$c < 8} {incr c} { set_group flash.channel\$c 0 }
+$commands
 gtkwave::/Edit/UnHighlight_All
 close [open "$tmp/gtkwave.done" w]
 EOF
-(cd "$tmp" && exec gtkwave -r "$tmp/gtkwaverc" -S "$tmp/view.tcl" shot.gtkw >"$tmp/gtkwave.log" 2>&1) &
-viewer_pid=$!
-wait_for "the GTKWave window" window_named '^GTKWave - '
-wait_for "GTKWave's Tcl script" test -e "$tmp/gtkwave.done"
-sleep 1  # a redraw after the last group toggled
-gtk_window=$(xdotool search --onlyvisible --name '^GTKWave - ' | head -n 1)
-eval "$(xdotool getwindowgeometry --shell "$gtk_window")"
-import -window root -crop "$((WIDTH < SCREEN_W ? WIDTH : SCREEN_W))x$((HEIGHT < SCREEN_H ? HEIGHT : SCREEN_H))+0+0" \
-  +repage "$tmp/gtkwave.png"
-stop_viewer
-save_png "$tmp/gtkwave.png" "$out_dir/gtkwave-decode.png"
+  (cd "$(dirname "$save")" && exec gtkwave -r "$tmp/gtkwaverc" -S "$tmp/view.tcl" "${save%.gtkw}-shot.gtkw" \
+    >"$tmp/gtkwave.log" 2>&1) &
+  viewer_pid=$!
+  wait_for "the GTKWave window" window_named '^GTKWave - '
+  wait_for "GTKWave's Tcl script" test -e "$tmp/gtkwave.done"
+  sleep 1  # a redraw after the last group toggled
+  local gtk_window
+  gtk_window=$(xdotool search --onlyvisible --name '^GTKWave - ' | head -n 1)
+  eval "$(xdotool getwindowgeometry --shell "$gtk_window")"
+  import -window root -crop "$((WIDTH < SCREEN_W ? WIDTH : SCREEN_W))x$((HEIGHT < SCREEN_H ? HEIGHT : SCREEN_H))+0+0" \
+    +repage "$tmp/gtkwave.png"
+  stop_viewer
+  save_png "$tmp/gtkwave.png" "$png"
+}
+
+run_sim --out "$tmp/out-vcd" --vcd "$tmp/decode.vcd" --vcd-window "${window_start_ps}ps:${window_end_ps}ps"
+# Channel 0 and its die 0 open, channel 1 open with its dies closed, channels 2-7 closed, so one
+# screen holds channels, a die, the NPU and the dataflow.
+gtkwave_shot "$tmp/decode.gtkw" 'set_group flash.channel0.die0 1
+for {set c 2} {$c < 8} {incr c} { set_group flash.channel$c 0 }' "$out_dir/gtkwave-decode.png"
+
+# --- GTKWave, RTL co-simulation -------------------------------------------------------------------
+# The flash microbenchmark on the tiny platform with the RTL command scheduler (docs/rtl-cosim.md),
+# 20 ns around the controller clock edge at which two dies freed by their transfers get their next
+# reads: the channels and the scheduler's ports in one view. Skipped by builds without Verilator.
+rtl_run=("$sim" --platform "$repo/platforms/tiny.json" --pattern rand-read --requests 200 --queue-depth 8
+         --set controller.clock_MHz=500 --set controller.scheduler=rtl --quiet --out "$tmp/out-rtl")
+if "${rtl_run[@]}" --vcd "$tmp/rtl.vcd" --vcd-window 5010ns:5030ns 2>"$tmp/rtl.log"; then
+  gtkwave_shot "$tmp/rtl.gtkw" 'foreach c {0 1} { foreach d {0 1} { set_group flash.channel$c.die$d 0 } }' \
+    "$out_dir/gtkwave-rtl-cosim.png"
+else
+  echo "screenshots.sh: no RTL co-simulation picture: $(tail -n 1 "$tmp/rtl.log")" >&2
+fi
 
 # --- speedscope -----------------------------------------------------------------------------------
 if [[ -n ${SPEEDSCOPE_DIR:-} ]]; then

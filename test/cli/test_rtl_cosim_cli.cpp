@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 
 const std::string kSim = KVNAND_SIM;
 const std::string kCheck = KVNAND_COSIM_CHECK;
+const std::string kReplay = KVNAND_REPLAY;
 const std::string kSource = KVNAND_SOURCE_DIR;
 constexpr const char* kClock = " --set controller.clock_MHz=500";
 constexpr const char* kRtlMissing = "is not available in this build";
@@ -90,6 +91,28 @@ INSTANTIATE_TEST_SUITE_P(
                     CosimCase{"decode_compact", "tiny-decode-c", "--model tiny-gqa --context 40 --tokens 1", 60},
                     CosimCase{"decode_discrete", "tiny-decode-d", "--model tiny-gqa --context 40 --tokens 1", 40}),
     [](const testing::TestParamInfo<CosimCase>& param_info) { return std::string(param_info.param.name); });
+
+TEST(RtlCosimCapi, AReplayedTraceGivesTheSameTransactionsUnderEitherScheduler) {
+  char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  const auto replay = [&](const std::string& scheduler) {
+    return run_process(kReplay + " --config " + kSource + "/platforms/tiny-capi.json --set controller.clock_MHz=500" +
+                       " --set controller.scheduler=" + scheduler + " --trace " + kSource +
+                       "/traces/samples/decode_steps.trace --quiet --out " + dir + "/" + scheduler);
+  };
+  const ProcessResult rtl = replay("rtl");
+  if (rtl.status != 0 && rtl.output.find(kRtlMissing) != std::string::npos) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << rtl.output;
+  }
+  ASSERT_EQ(rtl.status, 0) << rtl.output;
+  const ProcessResult tlm = replay("tlm");
+  ASSERT_EQ(tlm.status, 0) << tlm.output;
+  const std::string transactions = read_text(dir + "/tlm/transactions.csv");
+  EXPECT_GT(transactions.size(), 100u);
+  EXPECT_EQ(read_text(dir + "/rtl/transactions.csv"), transactions);
+  fs::remove_all(dir);
+}
 
 /// "scope.path.name[w-1:0]" (or without the range for one bit) of every variable of a VCD.
 std::set<std::string> vcd_signals(const std::string& vcd) {

@@ -288,8 +288,6 @@ bool RtlScheduler::on_edge() {
   issue_commands(now);
 
   completions_.erase(completions_.begin(), completions_.begin() + presented_completions_);
-  for (const std::uint32_t g : page_dies_) p.die_ready.set(g, 0);
-  p.write_inputs();
   clock_fall_.notify(sc_core::sc_time::from_value(spec_.clock_period.value() / 2));
 
   // Wake the callers only now, so nothing else runs while the cycle settles.
@@ -308,13 +306,15 @@ bool RtlScheduler::on_edge() {
 
 void RtlScheduler::lower_clock() {
   // Request and completion lanes were valid for the edge only; they drop with the clock, so the
-  // waveform shows them for the high phase (untaken requests return at the next edge).
+  // waveform shows them for the high phase (untaken requests return at the next edge). A die that
+  // got a page command at the edge is no longer ready from here on, well before the next edge.
   rtl::Ports& p = *ports_;
   p.clk.write(false);
   for (unsigned l = 0; l < kLanes; ++l) {
     p.req_valid.set(l, 0);
     p.cpl_valid.set(l, 0);
   }
+  for (std::uint32_t g = 0; g < dies_.size(); ++g) p.die_ready.set(g, dies_[g].ready ? 1 : 0);
   p.write_inputs();
 }
 
