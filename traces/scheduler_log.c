@@ -1,10 +1,10 @@
 /* Scheduler log parser. It keeps the log's text, so that a difference can be shown as the rows
  * were written (the comparison is in scheduler_compare.c). */
-#define _POSIX_C_SOURCE 200809L /* XSI strerror_r */
 
 #include "scheduler_log.h"
 
-#include <errno.h>
+#include "text_file.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +16,6 @@ enum {
   kShownBytes = 40, /* longer texts are cut in messages, "..." marks the cut */
   kReasonBytes = 256,
   kInitialCommands = 256,
-  kReadChunkBytes = 1 << 16,
   kDecimalRadix = 10,
   kHexRadix = 16,
   kMaxMaskDigits = 16, /* 64 planes */
@@ -41,14 +40,6 @@ typedef struct {
   uint32_t line;
 } parser;
 
-static void write_error(char* err, size_t err_len, const char* fmt, ...) {
-  if (err == NULL || err_len == 0) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, err_len, fmt, ap);
-  va_end(ap);
-}
-
 /* "<name>:<line>: <message>". */
 static int fail(const parser* p, const char* fmt, ...) {
   char reason[kReasonBytes];
@@ -56,7 +47,7 @@ static int fail(const parser* p, const char* fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
-  write_error(p->err, p->err_len, "%s:%" PRIu32 ": %s", p->name, p->line, reason);
+  kv_write_error(p->err, p->err_len, "%s:%" PRIu32 ": %s", p->name, p->line, reason);
   return -1;
 }
 
@@ -226,13 +217,13 @@ static int parse_owned(char* text, size_t length, const char* name, kv_sched_log
   memset(log, 0, sizeof *log);
   log->storage = text;
   parser p = {name != NULL ? name : "log", err, err_len, 0};
-  write_error(err, err_len, "%s", "");
+  kv_write_error(err, err_len, "%s", "");
   enum { kTitle, kMeta, kHeader, kRows } state = kTitle;
   size_t capacity = 0;
   const char* end = text + length;
   for (const char* s = text; s < end && state <= kRows;) {
     if (p.line == UINT32_MAX) {
-      write_error(err, err_len, "%s: more than %" PRIu32 " lines", p.name, UINT32_MAX);
+      kv_write_error(err, err_len, "%s: more than %" PRIu32 " lines", p.name, UINT32_MAX);
       state = kRows + 1;
       break;
     }
@@ -271,7 +262,7 @@ static int parse_owned(char* text, size_t length, const char* name, kv_sched_log
   }
   if (state == kRows) return 0;
   if (state <= kHeader)
-    write_error(err, err_len, "%s: the log ends before its %s", p.name,
+    kv_write_error(err, err_len, "%s: the log ends before its %s", p.name,
                 state == kTitle ? "first line '" KV_SCHED_LOG_TITLE "'" : state == kMeta ? "second line" : "header line");
   kv_sched_log_free(log);
   return -1;
@@ -279,81 +270,33 @@ static int parse_owned(char* text, size_t length, const char* name, kv_sched_log
 
 int kv_sched_log_parse_text(const char* text, const char* name, kv_sched_log* out, char* err, size_t err_len) {
   if (out == NULL) {
-    write_error(err, err_len, "no log to parse into");
+    kv_write_error(err, err_len, "no log to parse into");
     return -1;
   }
   memset(out, 0, sizeof *out);
   if (text == NULL) {
-    write_error(err, err_len, "%s: no log text", name != NULL ? name : "log");
+    kv_write_error(err, err_len, "%s: no log text", name != NULL ? name : "log");
     return -1;
   }
   const size_t length = strlen(text);
   char* copy = malloc(length + 1);
   if (copy == NULL) {
-    write_error(err, err_len, "%s: out of memory", name != NULL ? name : "log");
+    kv_write_error(err, err_len, "%s: out of memory", name != NULL ? name : "log");
     return -1;
   }
   memcpy(copy, text, length + 1);
   return parse_owned(copy, length, name, out, err, err_len);
 }
 
-/* strerror() may share a static buffer between threads; strerror_r does not. */
-static const char* describe_errno(int e, char* buf, size_t len) {
-  if (strerror_r(e, buf, len) != 0) snprintf(buf, len, "error %d", e);
-  return buf;
-}
-
-/* The whole file, NUL-terminated, in one malloc'd buffer; NULL with errno set on failure. */
-static char* read_all(FILE* file, size_t* length) {
-  char* data = NULL;
-  size_t size = 0, capacity = 0;
-  for (;;) {
-    if (capacity - size < kReadChunkBytes) {
-      capacity = capacity == 0 ? kReadChunkBytes : capacity * 2;
-      char* grown = realloc(data, capacity);
-      if (grown == NULL) {
-        free(data);
-        errno = ENOMEM;
-        return NULL;
-      }
-      data = grown;
-    }
-    const size_t n = fread(data + size, 1, capacity - size - 1, file);
-    size += n;
-    if (n == 0) break;
-  }
-  if (ferror(file)) {
-    free(data);
-    if (errno == 0) errno = EIO;
-    return NULL;
-  }
-  data[size] = '\0';
-  *length = size;
-  return data;
-}
-
 int kv_sched_log_parse_file(const char* path, kv_sched_log* out, char* err, size_t err_len) {
   if (out == NULL || path == NULL) {
-    write_error(err, err_len, out == NULL ? "no log to parse into" : "no log file given");
+    kv_write_error(err, err_len, out == NULL ? "no log to parse into" : "no log file given");
     return -1;
   }
   memset(out, 0, sizeof *out);
-  char reason[kReasonBytes];
-  errno = 0;
-  FILE* file = fopen(path, "rb");
-  if (file == NULL) {
-    write_error(err, err_len, "%s: %s", path, describe_errno(errno, reason, sizeof reason));
-    return -1;
-  }
   size_t length = 0;
-  errno = 0;
-  char* text = read_all(file, &length);
-  const int read_errno = errno;
-  fclose(file);
-  if (text == NULL) {
-    write_error(err, err_len, "%s: %s", path, describe_errno(read_errno, reason, sizeof reason));
-    return -1;
-  }
+  char* text = kv_read_text_file(path, &length, err, err_len);
+  if (text == NULL) return -1;
   return parse_owned(text, length, path, out, err, err_len);
 }
 

@@ -1,11 +1,11 @@
 /* Token trace parser. Each line is split into whitespace-separated tokens in place (no copies);
  * a token that starts with '#' begins a comment. Every check names the token it rejects, so a
  * message always points at a column a person can find in an editor. */
-#define _POSIX_C_SOURCE 200809L /* XSI strerror_r */
 
 #include "token_trace.h"
 
-#include <errno.h>
+#include "text_file.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +16,6 @@ enum {
   kShownTokenBytes = 40, /* longer tokens are cut in messages, "..." marks the cut */
   kReasonBytes = 256,
   kInitialEntries = 64,
-  kReadChunkBytes = 1 << 16,
   kDecimalRadix = 10,
   kFirstPrintable = 0x20,
   kDelete = 0x7f,
@@ -63,25 +62,17 @@ typedef struct {
   uint32_t last_absolute_line;
 } parser;
 
-static void write_error(char *error, size_t error_size, const char *fmt, ...) {
-  if (error == NULL || error_size == 0) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(error, error_size, fmt, ap);
-  va_end(ap);
-}
-
 static size_t column_of(const parser *p, const char *at) { return (size_t)(at - p->line_start) + 1; }
 
 /* "<name>:<line>:<column>: <expected>, found '<token>'" (or "found end of line"). */
 static int fail_at(parser *p, token t, const char *expected) {
   const size_t column = column_of(p, t.begin);
   if (t.length == 0) {
-    write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: %s, found end of line", p->name, p->line, column,
+    kv_write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: %s, found end of line", p->name, p->line, column,
                 expected);
   } else {
     const int cut = t.length > kShownTokenBytes;
-    write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: %s, found '%.*s%s'", p->name, p->line, column,
+    kv_write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: %s, found '%.*s%s'", p->name, p->line, column,
                 expected, (int)(cut ? kShownTokenBytes : t.length), t.begin, cut ? "..." : "");
   }
   return -1;
@@ -104,7 +95,7 @@ static int next_token(parser *p, token *t) {
   for (; e < p->line_end && !is_space(*e); ++e) {
     const unsigned char c = (unsigned char)*e;
     if (c < kFirstPrintable || c == kDelete) {
-      write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: expected printable text, found byte 0x%02x", p->name,
+      kv_write_error(p->error, p->error_size, "%s:%" PRIu32 ":%zu: expected printable text, found byte 0x%02x", p->name,
                   p->line, column_of(p, e), (unsigned)c);
       return -1;
     }
@@ -228,7 +219,7 @@ static int push_entry(parser *p, const kvnand_trace_entry *entry) {
     const size_t capacity = p->capacity == 0 ? kInitialEntries : p->capacity * 2;
     kvnand_trace_entry *grown = realloc(p->trace.entries, capacity * sizeof *grown);
     if (grown == NULL) {
-      write_error(p->error, p->error_size, "%s:%" PRIu32 ": out of memory for the trace", p->name, p->line);
+      kv_write_error(p->error, p->error_size, "%s:%" PRIu32 ": out of memory for the trace", p->name, p->line);
       return -1;
     }
     p->trace.entries = grown;
@@ -275,11 +266,11 @@ static int parse_buffer(const char *text, size_t length, const char *name, kvnan
   p.name = name != NULL ? name : "trace";
   p.error = error;
   p.error_size = error_size;
-  write_error(error, error_size, "%s", "");
+  kv_write_error(error, error_size, "%s", "");
   const char *end = text + length;
   for (const char *s = text; s < end;) {
     if (p.line == UINT32_MAX) {
-      write_error(error, error_size, "%s: more than %" PRIu32 " lines", p.name, UINT32_MAX);
+      kv_write_error(error, error_size, "%s: more than %" PRIu32 " lines", p.name, UINT32_MAX);
       kvnand_trace_free(&p.trace);
       return -1;
     }
@@ -300,80 +291,32 @@ static int parse_buffer(const char *text, size_t length, const char *name, kvnan
 
 int kvnand_trace_parse_text(const char *text, const char *name, kvnand_trace *out, char *error, size_t error_size) {
   if (out == NULL) {
-    write_error(error, error_size, "no trace to parse into");
+    kv_write_error(error, error_size, "no trace to parse into");
     return -1;
   }
   out->entries = NULL;
   out->count = 0;
   if (text == NULL) {
-    write_error(error, error_size, "%s: no trace text", name != NULL ? name : "trace");
+    kv_write_error(error, error_size, "%s: no trace text", name != NULL ? name : "trace");
     return -1;
   }
   return parse_buffer(text, strlen(text), name, out, error, error_size);
 }
 
-/* strerror() may share a static buffer between threads; strerror_r does not. */
-static const char *describe_errno(int e, char *buf, size_t len) {
-  if (strerror_r(e, buf, len) != 0) snprintf(buf, len, "error %d", e);
-  return buf;
-}
-
-/* The whole file into one malloc'd buffer; NULL with errno set on failure. */
-static char *read_file(FILE *file, size_t *length) {
-  char *data = NULL;
-  size_t size = 0;
-  size_t capacity = 0;
-  for (;;) {
-    if (capacity - size < kReadChunkBytes) {
-      capacity = capacity == 0 ? kReadChunkBytes : capacity * 2;
-      char *grown = realloc(data, capacity);
-      if (grown == NULL) {
-        free(data);
-        errno = ENOMEM;
-        return NULL;
-      }
-      data = grown;
-    }
-    const size_t n = fread(data + size, 1, capacity - size, file);
-    size += n;
-    if (n == 0) break;
-  }
-  if (ferror(file)) {
-    free(data);
-    if (errno == 0) errno = EIO;
-    return NULL;
-  }
-  *length = size;
-  return data;
-}
-
 int kvnand_trace_parse_file(const char *path, kvnand_trace *out, char *error, size_t error_size) {
   if (out == NULL) {
-    write_error(error, error_size, "no trace to parse into");
+    kv_write_error(error, error_size, "no trace to parse into");
     return -1;
   }
   out->entries = NULL;
   out->count = 0;
-  char reason[kReasonBytes];
   if (path == NULL) {
-    write_error(error, error_size, "no trace file given");
-    return -1;
-  }
-  errno = 0;
-  FILE *file = fopen(path, "rb");
-  if (file == NULL) {
-    write_error(error, error_size, "%s: %s", path, describe_errno(errno, reason, sizeof reason));
+    kv_write_error(error, error_size, "no trace file given");
     return -1;
   }
   size_t length = 0;
-  errno = 0;
-  char *text = read_file(file, &length);
-  const int read_errno = errno;
-  fclose(file);
-  if (text == NULL) {
-    write_error(error, error_size, "%s: %s", path, describe_errno(read_errno, reason, sizeof reason));
-    return -1;
-  }
+  char *text = kv_read_text_file(path, &length, error, error_size);
+  if (text == NULL) return -1;
   const int rc = parse_buffer(text, length, path, out, error, error_size);
   free(text);
   return rc;
