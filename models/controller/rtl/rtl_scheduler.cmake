@@ -4,8 +4,12 @@
 # models/CMakeLists.txt after kvnand_models is defined. Without Verilator (or with KVNAND_RTL=OFF)
 # nothing here is built and controller.scheduler "rtl" is refused with a message.
 option(KVNAND_RTL "Build the RTL command scheduler (co-simulation) when Verilator is found" ON)
-set(KVNAND_RTL_SCHEDULER_SOURCES "${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler.v"
-    CACHE STRING "Verilog sources of the RTL command scheduler (a ;-list; relative paths are from the source tree)")
+set(KVNAND_RTL_SCHEDULER_SOURCES ""
+    CACHE STRING "Verilog sources of the RTL command scheduler (a ;-list; relative paths are from the source tree; empty: the example scheduler)")
+# The example's file list stays out of the cache, so a build directory follows it when it changes.
+set(kvnand_rtl_example_sources
+  ${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler.v
+  ${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler_die.v)
 set(KVNAND_RTL_SCHEDULER_TOP "kvnand_scheduler" CACHE STRING "Top module of the RTL command scheduler")
 set(KVNAND_RTL_LANES 16 CACHE STRING "RTL scheduler parameter LANES: request, issue and completion lanes")
 set(KVNAND_RTL_DIES 16 CACHE STRING "RTL scheduler parameter DIES: dies it tracks")
@@ -30,7 +34,11 @@ endforeach()
 
 if(kvnand_rtl_missing STREQUAL "")
   set(kvnand_rtl_sources "")
-  foreach(source IN LISTS KVNAND_RTL_SCHEDULER_SOURCES)
+  set(kvnand_rtl_chosen_sources ${KVNAND_RTL_SCHEDULER_SOURCES})
+  if(NOT kvnand_rtl_chosen_sources)
+    set(kvnand_rtl_chosen_sources ${kvnand_rtl_example_sources})
+  endif()
+  foreach(source IN LISTS kvnand_rtl_chosen_sources)
     get_filename_component(source "${source}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
     if(NOT EXISTS "${source}")
       message(FATAL_ERROR "KVNAND_RTL_SCHEDULER_SOURCES: ${source} does not exist")
