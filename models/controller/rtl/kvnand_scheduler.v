@@ -110,18 +110,12 @@
 //   rise of die_ready[g] are seen at the same edge, so the check adds no delay; it keeps a stale
 //   die_ready from starting a second page command on a die.
 //
-// Implementation: two files. kvnand_scheduler_die.v holds one die's part (module
-// kvnand_scheduler_die, instantiated per tracked die by a generate loop here): its circular request
-// queue of QUEUE_CAPACITY entries {op, planes, block, page, tag} with head and length, the planning
-// of its page command (steps 1-3), a planned command waiting for an issue lane, and its page
-// command in flight. Requests arriving at an edge are visible to that edge's plan before they are
-// stored; planning scans from the head only as far as a run can still grow, so an edge costs
-// O(DIES * LANES) plus the length of the runs. This file holds the top module: one always @*
-// classifies the request and completion lanes for the dies, one always @* assigns the issue lanes
-// (step 4, then the dies' commands by ascending g), tells each die whether its command was issued
-// and computes req_ready and the next registered outputs (blocking assignments to *_next), and one
-// always @(posedge clk or negedge rst_n) stores them. A die's command never depends on whether it
-// gets an issue lane, so there is no combinational loop between the two files.
+// Implementation: two processes. One always @* computes req_ready, the next state and the next
+// registered outputs (blocking assignments to *_next); one always @(posedge clk or negedge rst_n)
+// stores them (non-blocking) and writes the queue storage. Each die's queue is a circular buffer
+// of QUEUE_CAPACITY entries {op, planes, block, page, tag}; requests arriving at an edge are
+// visible to that edge's plan before they are stored. Planning scans from the head only as far
+// as a run can still grow, so an edge costs O(DIES * LANES) plus the length of the runs.
 // ---------------------------------------------------------------------------------------------
 
 module kvnand_scheduler #(
@@ -153,9 +147,16 @@ module kvnand_scheduler #(
   localparam INFLIGHT_W = 16;
   // channel * dies_per_channel + die < 2^(CH_W + DIE_W)
   localparam GLOBAL_W = CH_W + DIE_W;
+  // Queue positions counted from the head before wrapping: below 2 * QUEUE_CAPACITY (a step-3
+  // write lands behind count + arrivals, count + arrivals < depth + popped).
+  localparam POS_W = DEPTH_W + 2;
+  localparam SLOT_W = QUEUE_CAPACITY > 1 ? $clog2(QUEUE_CAPACITY) : 1;
   localparam LANE_W = LANES > 1 ? $clog2(LANES) : 1;
   localparam LANES_W = $clog2(LANES + 1);
+  localparam DIDX_W = DIES > 1 ? $clog2(DIES) : 1;
   // The parameters as sized constants for the comparisons they take part in.
+  localparam [POS_W-1:0]    CAPACITY_POS = QUEUE_CAPACITY[POS_W-1:0];
+  localparam [DEPTH_W-1:0]  CAPACITY_DEPTH = QUEUE_CAPACITY[DEPTH_W-1:0];
   localparam [LANES_W-1:0]  LANES_COUNT = LANES[LANES_W-1:0];
   localparam [GLOBAL_W-1:0] DIES_GLOBAL = DIES[GLOBAL_W-1:0];
 
@@ -215,7 +216,57 @@ module kvnand_scheduler #(
                  {{CH_W{1'b0}}, die};
   endfunction
 
-  // ---- next registered outputs (the state is the dies' and these outputs) -------------------
+  // Storage slot of queue position `pos` (counted from the head, below 2 * QUEUE_CAPACITY).
+  function [SLOT_W-1:0] queue_slot(input [SLOT_W-1:0] head, input [POS_W-1:0] pos);
+    reg [POS_W-1:0] wrapped;
+    begin
+      wrapped = {{POS_W-SLOT_W{1'b0}}, head} + pos;
+      if (wrapped >= CAPACITY_POS) wrapped = wrapped - CAPACITY_POS;
+      if (wrapped >= CAPACITY_POS) wrapped = wrapped - CAPACITY_POS;
+      queue_slot = wrapped[SLOT_W-1:0];
+    end
+  endfunction
+
+  // ---- state ---------------------------------------------------------------------------------
+  // Per-die circular request queues (per-die fields packed: die g's head is
+  // q_head[g*SLOT_W +: SLOT_W]): storage slot queue_slot(head, i) of die g holds its i-th oldest.
+  reg [OP_W-1:0]     q_op     [0:DIES-1][0:QUEUE_CAPACITY-1];
+  reg [PLANES_W-1:0] q_planes [0:DIES-1][0:QUEUE_CAPACITY-1];
+  reg [BLOCK_W-1:0]  q_block  [0:DIES-1][0:QUEUE_CAPACITY-1];
+  reg [PAGE_W-1:0]   q_page   [0:DIES-1][0:QUEUE_CAPACITY-1];
+  reg [TAG_W-1:0]    q_tag    [0:DIES-1][0:QUEUE_CAPACITY-1];
+  reg [DIES*SLOT_W-1:0]   q_head;
+  reg [DIES*DEPTH_W-1:0]  q_count;
+  // A planned page command that found no free issue lane (its requests already left the queue).
+  reg [DIES-1:0]     pend_valid;
+  reg [DIES*OP_W-1:0]     pend_op;
+  reg [DIES*PLANES_W-1:0] pend_planes;
+  reg [DIES*BLOCK_W-1:0]  pend_block;
+  reg [DIES*PAGE_W-1:0]   pend_page;
+  reg [DIES*PAGES_W-1:0]  pend_pages;
+  reg [DIES*COUNT_W-1:0]  pend_count;
+  reg [DIES*TAG_W-1:0]    pend_tag;
+  // The issued page command of each die until its completion (busy_tag = its cmd_tag).
+  reg [DIES-1:0]     busy;
+  reg [DIES*TAG_W-1:0]    busy_tag;
+
+  // ---- next state and registered outputs, computed by the always @* block --------------------
+  reg [DIES*SLOT_W-1:0]   q_head_next;
+  reg [DIES*DEPTH_W-1:0]  q_count_next;
+  reg [DIES-1:0]     pend_valid_next;
+  reg [DIES*OP_W-1:0]     pend_op_next;
+  reg [DIES*PLANES_W-1:0] pend_planes_next;
+  reg [DIES*BLOCK_W-1:0]  pend_block_next;
+  reg [DIES*PAGE_W-1:0]   pend_page_next;
+  reg [DIES*PAGES_W-1:0]  pend_pages_next;
+  reg [DIES*COUNT_W-1:0]  pend_count_next;
+  reg [DIES*TAG_W-1:0]    pend_tag_next;
+  reg [DIES-1:0]     busy_next;
+  reg [DIES*TAG_W-1:0]    busy_tag_next;
+  // Queue write port per request lane: the lane's request goes to slot wr_slot[l] of die wr_die[l].
+  reg [LANES-1:0]    wr_en;
+  reg [DIDX_W-1:0]   wr_die  [0:LANES-1];
+  reg [SLOT_W-1:0]   wr_slot [0:LANES-1];
   reg [LANES-1:0]          cmd_valid_next;
   reg [LANES*OP_W-1:0]     cmd_op_next;
   reg [LANES*CH_W-1:0]     cmd_channel_next;
@@ -229,76 +280,77 @@ module kvnand_scheduler #(
   reg                      active_next;
   reg [INFLIGHT_W-1:0]     inflight_next;
 
-  // ---- the dies (die g's fields packed: its command's op is die_op[g*OP_W +: OP_W]) ----------
-  reg [DIES*LANES-1:0]     die_req_mine;  // bit g*LANES + l: lane l has a page-class request of g
-  reg [DIES*LANES-1:0]     die_cpl_mine;  // bit g*LANES + l: lane l has a page-class completion of g
-  wire [DIES*LANES-1:0]    die_take;      // bit g*LANES + l: die g's queue takes lane l's request
-  wire [DIES-1:0]          die_valid;     // die g has a page command for this edge
-  reg  [DIES-1:0]          die_grant;     // it gets an issue lane at this edge
-  wire [DIES*OP_W-1:0]     die_op;
-  wire [DIES*PLANES_W-1:0] die_planes;
-  wire [DIES*BLOCK_W-1:0]  die_block;
-  wire [DIES*PAGE_W-1:0]   die_page;
-  wire [DIES*PAGES_W-1:0]  die_pages;
-  wire [DIES*COUNT_W-1:0]  die_count;
-  wire [DIES*TAG_W-1:0]    die_tag;
-
-  // ---- combinational temporaries: every one gets a default at the top of its always @* block --
+  // ---- combinational temporaries: every one gets a default at the top of the always @* block --
   reg [GLOBAL_W-1:0] lane_g [0:LANES-1];
   reg [LANES-1:0]    lane_page;    // valid page-class request of a tracked die
   reg [LANES-1:0]    lane_stream;  // valid stream-class request of a tracked die
   reg [GLOBAL_W-1:0] cpl_g;
+  reg [DIDX_W-1:0]   cpl_idx;
+  reg [DIES-1:0]     cpl_clears;   // this edge's completions end the die's page command
+  reg [LANE_W-1:0]   die_lane [0:LANES-1];  // lanes of die g's page-class requests, lane order
+  reg [LANES_W-1:0]  n;            // how many of them
   reg [LANES_W-1:0]  slot;         // next issue lane to try
   reg [INFLIGHT_W-1:0] issued, completed;
   reg [CH_W-1:0]     g_channel;    // channel and die of global die index g
   reg [DIE_W-1:0]    g_die;
-  integer cl, cg;  // loop indices of the classifying block
-  integer l, g;    // and of the issuing block
+  reg [DEPTH_W-1:0]  depth;        // cfg_queue_depth, at most QUEUE_CAPACITY
+  reg [SLOT_W-1:0]   cur_head;     // die g's queue head slot and length before this edge
+  reg [DEPTH_W-1:0]  cur_count;
+  reg [POS_W-1:0]    room, taken, vcount, popped, limit, accepted, pos;
+  reg                can_plan, mp_run, cr_run;
+  reg [COUNT_W-1:0]  mp_count, cr_count;
+  reg [PLANES_W-1:0] mp_planes;
+  reg [OP_W-1:0]     e_op;         // queue entry being looked at
+  reg [PLANES_W-1:0] e_planes;
+  reg [BLOCK_W-1:0]  e_block;
+  reg [PAGE_W-1:0]   e_page;
+  reg [TAG_W-1:0]    e_tag;
+  reg [PLANES_W-1:0] p_planes;     // the entry before it
+  reg [BLOCK_W-1:0]  p_block;
+  reg [PAGE_W-1:0]   p_page;
+  reg                c_valid;      // die g's page command for this edge
+  reg [OP_W-1:0]     c_op;
+  reg [PLANES_W-1:0] c_planes;
+  reg [BLOCK_W-1:0]  c_block;
+  reg [PAGE_W-1:0]   c_page;
+  reg [PAGES_W-1:0]  c_pages;
+  reg [COUNT_W-1:0]  c_count;
+  reg [TAG_W-1:0]    c_tag;
+  integer l, g;
 
-  // Classify the request and completion lanes for the dies.
-  always @* begin
-    die_req_mine = {DIES*LANES{1'b0}};
-    die_cpl_mine = {DIES*LANES{1'b0}};
-    cpl_g = {GLOBAL_W{1'b0}};
-    for (cl = 0; cl < LANES; cl = cl + 1) begin
-      lane_g[cl] = global_die(req_channel[cl*CH_W +: CH_W], req_die[cl*DIE_W +: DIE_W],
-                              cfg_dies_per_channel);
-      lane_page[cl] = req_valid[cl] && lane_g[cl] < DIES_GLOBAL && is_page_op(req_op[cl*OP_W +: OP_W]);
-      lane_stream[cl] = req_valid[cl] && lane_g[cl] < DIES_GLOBAL && is_stream_op(req_op[cl*OP_W +: OP_W]);
-      cpl_g = global_die(cpl_channel[cl*CH_W +: CH_W], cpl_die[cl*DIE_W +: DIE_W], cfg_dies_per_channel);
-      for (cg = 0; cg < DIES; cg = cg + 1) begin
-        if (lane_page[cl] && lane_g[cl] == cg[GLOBAL_W-1:0]) die_req_mine[cg*LANES + cl] = 1'b1;
-        if (cpl_valid[cl] && cpl_g == cg[GLOBAL_W-1:0] && is_page_op(cpl_op[cl*OP_W +: OP_W]))
-          die_cpl_mine[cg*LANES + cl] = 1'b1;
+  // Entry `fpos` of die `fg`'s queue after step 1 into e_*: the stored requests first, then this
+  // edge's step-1 arrivals (cur_head, cur_count and die_lane must be die fg's).
+  task fetch(input [DIDX_W-1:0] fg, input [POS_W-1:0] fpos);
+    reg [SLOT_W-1:0] at;
+    reg [LANE_W-1:0] lane;
+    begin
+      if (fpos < {2'b00, cur_count}) begin
+        at = queue_slot(cur_head, fpos);
+        e_op = q_op[fg][at];
+        e_planes = q_planes[fg][at];
+        e_block = q_block[fg][at];
+        e_page = q_page[fg][at];
+        e_tag = q_tag[fg][at];
+      end else begin
+        // The arrival index is below LANES, so its low LANE_W bits are exact.
+        lane = die_lane[fpos[LANE_W-1:0] - cur_count[LANE_W-1:0]];
+        e_op = req_op[lane*OP_W +: OP_W];
+        e_planes = req_planes[lane*PLANES_W +: PLANES_W];
+        e_block = req_block[lane*BLOCK_W +: BLOCK_W];
+        e_page = req_page[lane*PAGE_W +: PAGE_W];
+        e_tag = req_tag[lane*TAG_W +: TAG_W];
       end
     end
-  end
+  endtask
 
-  // Steps 1-3 and the die's waiting or planned command, per die.
-  genvar gd;
-  generate
-    for (gd = 0; gd < DIES; gd = gd + 1) begin : gen_die
-      kvnand_scheduler_die #(.LANES(LANES), .QUEUE_CAPACITY(QUEUE_CAPACITY)) u_die (
-        .clk(clk), .rst_n(rst_n),
-        .cfg_queue_depth(cfg_queue_depth), .cfg_max_planes(cfg_max_planes),
-        .cfg_cache_read(cfg_cache_read),
-        .die_ready(die_ready[gd]),
-        .req_mine(die_req_mine[gd*LANES +: LANES]), .req_take(die_take[gd*LANES +: LANES]),
-        .req_op(req_op), .req_planes(req_planes), .req_block(req_block), .req_page(req_page),
-        .req_tag(req_tag),
-        .cpl_mine(die_cpl_mine[gd*LANES +: LANES]), .cpl_tag(cpl_tag),
-        .cmd_valid(die_valid[gd]), .cmd_grant(die_grant[gd]),
-        .cmd_op(die_op[gd*OP_W +: OP_W]), .cmd_planes(die_planes[gd*PLANES_W +: PLANES_W]),
-        .cmd_block(die_block[gd*BLOCK_W +: BLOCK_W]), .cmd_page(die_page[gd*PAGE_W +: PAGE_W]),
-        .cmd_pages(die_pages[gd*PAGES_W +: PAGES_W]), .cmd_count(die_count[gd*COUNT_W +: COUNT_W]),
-        .cmd_tag(die_tag[gd*TAG_W +: TAG_W]));
-    end
-  endgenerate
-
-  // Issue lanes: step 4 first, then the dies' page commands by ascending g.
   always @* begin
     req_ready = {LANES{1'b0}};
-    die_grant = {DIES{1'b0}};
+    wr_en = {LANES{1'b0}};
+    for (l = 0; l < LANES; l = l + 1) begin
+      wr_die[l] = {DIDX_W{1'b0}};
+      wr_slot[l] = {SLOT_W{1'b0}};
+      die_lane[l] = {LANE_W{1'b0}};
+    end
     cmd_valid_next = {LANES{1'b0}};
     cmd_op_next = {LANES*OP_W{1'b0}};
     cmd_channel_next = {LANES*CH_W{1'b0}};
@@ -310,11 +362,82 @@ module kvnand_scheduler #(
     cmd_count_next = {LANES*COUNT_W{1'b0}};
     cmd_tag_next = {LANES*TAG_W{1'b0}};
     active_next = 1'b0;
+    // Per-die state keeps its value unless this edge changes it.
+    q_head_next = q_head;
+    q_count_next = q_count;
+    pend_valid_next = {DIES{1'b0}};
+    pend_op_next = pend_op;
+    pend_planes_next = pend_planes;
+    pend_block_next = pend_block;
+    pend_page_next = pend_page;
+    pend_pages_next = pend_pages;
+    pend_count_next = pend_count;
+    pend_tag_next = pend_tag;
+    busy_tag_next = busy_tag;
     issued = {INFLIGHT_W{1'b0}};
     completed = {INFLIGHT_W{1'b0}};
+    cpl_g = {GLOBAL_W{1'b0}};
+    cpl_idx = {DIDX_W{1'b0}};
+    cur_head = {SLOT_W{1'b0}};
+    cur_count = {DEPTH_W{1'b0}};
+    n = {LANES_W{1'b0}};
     slot = {LANES_W{1'b0}};
     g_channel = {CH_W{1'b0}};
     g_die = {DIE_W{1'b0}};
+    depth = cfg_queue_depth > CAPACITY_DEPTH ? CAPACITY_DEPTH : cfg_queue_depth;
+    room = {POS_W{1'b0}};
+    taken = {POS_W{1'b0}};
+    vcount = {POS_W{1'b0}};
+    popped = {POS_W{1'b0}};
+    limit = {POS_W{1'b0}};
+    accepted = {POS_W{1'b0}};
+    pos = {POS_W{1'b0}};
+    can_plan = 1'b0;
+    mp_run = 1'b0;
+    cr_run = 1'b0;
+    mp_count = {COUNT_W{1'b0}};
+    cr_count = {COUNT_W{1'b0}};
+    mp_planes = {PLANES_W{1'b0}};
+    e_op = {OP_W{1'b0}};
+    e_planes = {PLANES_W{1'b0}};
+    e_block = {BLOCK_W{1'b0}};
+    e_page = {PAGE_W{1'b0}};
+    e_tag = {TAG_W{1'b0}};
+    p_planes = {PLANES_W{1'b0}};
+    p_block = {BLOCK_W{1'b0}};
+    p_page = {PAGE_W{1'b0}};
+    c_valid = 1'b0;
+    c_op = {OP_W{1'b0}};
+    c_planes = {PLANES_W{1'b0}};
+    c_block = {BLOCK_W{1'b0}};
+    c_page = {PAGE_W{1'b0}};
+    c_pages = {PAGES_W{1'b0}};
+    c_count = {COUNT_W{1'b0}};
+    c_tag = {TAG_W{1'b0}};
+
+    // Classify the request lanes.
+    for (l = 0; l < LANES; l = l + 1) begin
+      lane_g[l] = global_die(req_channel[l*CH_W +: CH_W], req_die[l*DIE_W +: DIE_W],
+                             cfg_dies_per_channel);
+      lane_page[l] = req_valid[l] && lane_g[l] < DIES_GLOBAL && is_page_op(req_op[l*OP_W +: OP_W]);
+      lane_stream[l] = req_valid[l] && lane_g[l] < DIES_GLOBAL && is_stream_op(req_op[l*OP_W +: OP_W]);
+    end
+
+    // Completions: each counts one; a page-class one with the tag of its die's page command ends it.
+    cpl_clears = {DIES{1'b0}};
+    for (l = 0; l < LANES; l = l + 1) begin
+      if (cpl_valid[l]) begin
+        completed = completed + 1'b1;
+        cpl_g = global_die(cpl_channel[l*CH_W +: CH_W], cpl_die[l*DIE_W +: DIE_W],
+                           cfg_dies_per_channel);
+        cpl_idx = cpl_g[DIDX_W-1:0];
+        if (cpl_g < DIES_GLOBAL && is_page_op(cpl_op[l*OP_W +: OP_W]) && busy[cpl_idx] &&
+            cpl_tag[l*TAG_W +: TAG_W] == busy_tag[cpl_idx*TAG_W +: TAG_W])
+          cpl_clears[cpl_idx] = 1'b1;
+      end
+    end
+
+    busy_next = busy & ~cpl_clears;
 
     // Step 4 first: stream-class commands take the free issue lanes, in request-lane order.
     for (l = 0; l < LANES; l = l + 1) begin
@@ -340,27 +463,126 @@ module kvnand_scheduler #(
       end
     end
 
-    // The dies' queues take their page-class requests; their commands go onto the next free lane,
-    // or wait and the clock keeps going.
+    // Steps 1-3 per die in ascending g, then the die's page command onto the next free issue lane.
     for (g = 0; g < DIES; g = g + 1) begin
-      req_ready = req_ready | die_take[g*LANES +: LANES];
-      if (die_valid[g]) begin
+      n = {LANES_W{1'b0}};
+      for (l = 0; l < LANES; l = l + 1) begin
+        die_lane[l] = {LANE_W{1'b0}};
+        if (lane_page[l] && lane_g[l] == g[GLOBAL_W-1:0]) begin
+          die_lane[n[LANE_W-1:0]] = l[LANE_W-1:0];
+          n = n + 1'b1;
+        end
+      end
+      cur_head = q_head[g*SLOT_W +: SLOT_W];
+      cur_count = q_count[g*DEPTH_W +: DEPTH_W];
+      room = depth > cur_count ? {2'b00, depth - cur_count} : {POS_W{1'b0}};
+      taken = {{POS_W-LANES_W{1'b0}}, n} < room ? {{POS_W-LANES_W{1'b0}}, n} : room;
+      vcount = {2'b00, cur_count} + taken;
+
+
+      // Step 2, or the command that waits for an issue lane.
+      can_plan = !pend_valid[g] && die_ready[g] && !busy_next[g] && vcount != {POS_W{1'b0}};
+      popped = {POS_W{1'b0}};
+      c_valid = pend_valid[g];
+      if (pend_valid[g]) begin
+        c_op = pend_op[g*OP_W +: OP_W];
+        c_planes = pend_planes[g*PLANES_W +: PLANES_W];
+        c_block = pend_block[g*BLOCK_W +: BLOCK_W];
+        c_page = pend_page[g*PAGE_W +: PAGE_W];
+        c_pages = pend_pages[g*PAGES_W +: PAGES_W];
+        c_count = pend_count[g*COUNT_W +: COUNT_W];
+        c_tag = pend_tag[g*TAG_W +: TAG_W];
+      end
+      if (can_plan) begin
+        // Both runs grow from the head in one pass; the pass ends when neither can grow.
+        fetch(g[DIDX_W-1:0], {POS_W{1'b0}});
+        c_valid = 1'b1;
+        c_op = e_op;
+        c_planes = e_planes;
+        c_block = e_block;
+        c_page = e_page;
+        c_tag = e_tag;
+        mp_planes = e_planes;
+        mp_count = {{COUNT_W-1{1'b0}}, 1'b1};
+        cr_count = {{COUNT_W-1{1'b0}}, 1'b1};
+        mp_run = {{COUNT_W-MAXPL_W{1'b0}}, cfg_max_planes} > mp_count;
+        cr_run = e_op == OP_READ && cfg_cache_read;
+        p_planes = e_planes;
+        p_block = e_block;
+        p_page = e_page;
+        for (pos = {{POS_W-1{1'b0}}, 1'b1}; (mp_run || cr_run) && pos < vcount; pos = pos + 1'b1) begin
+          fetch(g[DIDX_W-1:0], pos);
+          if (mp_run && e_op == c_op && e_block == c_block &&
+              (c_op == OP_ERASE || e_page == c_page) && (e_planes & mp_planes) == {PLANES_W{1'b0}}) begin
+            mp_planes = mp_planes | e_planes;
+            mp_count = mp_count + 1'b1;
+            mp_run = {{COUNT_W-MAXPL_W{1'b0}}, cfg_max_planes} > mp_count;
+          end else begin
+            mp_run = 1'b0;
+          end
+          if (cr_run && e_op == OP_READ && e_planes == p_planes && e_block == p_block &&
+              e_page == p_page + 1'b1)
+            cr_count = cr_count + 1'b1;
+          else
+            cr_run = 1'b0;
+          p_planes = e_planes;
+          p_block = e_block;
+          p_page = e_page;
+        end
+        c_pages = {{PAGES_W-1{1'b0}}, 1'b1};
+        c_count = {{COUNT_W-1{1'b0}}, 1'b1};
+        if (mp_count > 1) begin
+          c_planes = mp_planes;
+          c_count = mp_count;
+        end else if (cr_count > 1) begin
+          c_pages = {{PAGES_W-COUNT_W{1'b0}}, cr_count};
+          c_count = cr_count;
+        end
+        popped = {{POS_W-COUNT_W{1'b0}}, c_count};
+      end
+
+      // Steps 1 and 3: the first room + popped page-class requests of die g are taken.
+      limit = room + popped;
+      for (l = 0; l < LANES; l = l + 1) begin
+        if (l < n && l[POS_W-1:0] < limit) begin
+          req_ready[die_lane[l]] = 1'b1;
+          wr_en[die_lane[l]] = 1'b1;
+          wr_die[die_lane[l]] = g[DIDX_W-1:0];
+          wr_slot[die_lane[l]] = queue_slot(cur_head, {2'b00, cur_count} + l[POS_W-1:0]);
+        end
+      end
+      accepted = {{POS_W-LANES_W{1'b0}}, n} < limit ? {{POS_W-LANES_W{1'b0}}, n} : limit;
+      if (accepted != popped)
+        q_count_next[g*DEPTH_W +: DEPTH_W] = cur_count + accepted[DEPTH_W-1:0] - popped[DEPTH_W-1:0];
+      if (popped != {POS_W{1'b0}}) q_head_next[g*SLOT_W +: SLOT_W] = queue_slot(cur_head, popped);
+
+      // Issue: the die's command onto the next free lane, or it waits and the clock keeps going.
+      if (c_valid) begin
         while (slot < LANES_COUNT && !cmd_ready[slot[LANE_W-1:0]]) slot = slot + 1'b1;
         if (slot < LANES_COUNT) begin
           cmd_valid_next[slot[LANE_W-1:0]] = 1'b1;
-          cmd_op_next[slot*OP_W +: OP_W] = die_op[g*OP_W +: OP_W];
+          cmd_op_next[slot*OP_W +: OP_W] = c_op;
           cmd_channel_next[slot*CH_W +: CH_W] = g_channel;
           cmd_die_next[slot*DIE_W +: DIE_W] = g_die;
-          cmd_planes_next[slot*PLANES_W +: PLANES_W] = die_planes[g*PLANES_W +: PLANES_W];
-          cmd_block_next[slot*BLOCK_W +: BLOCK_W] = die_block[g*BLOCK_W +: BLOCK_W];
-          cmd_page_next[slot*PAGE_W +: PAGE_W] = die_page[g*PAGE_W +: PAGE_W];
-          cmd_pages_next[slot*PAGES_W +: PAGES_W] = die_pages[g*PAGES_W +: PAGES_W];
-          cmd_count_next[slot*COUNT_W +: COUNT_W] = die_count[g*COUNT_W +: COUNT_W];
-          cmd_tag_next[slot*TAG_W +: TAG_W] = die_tag[g*TAG_W +: TAG_W];
-          die_grant[g] = 1'b1;
+          cmd_planes_next[slot*PLANES_W +: PLANES_W] = c_planes;
+          cmd_block_next[slot*BLOCK_W +: BLOCK_W] = c_block;
+          cmd_page_next[slot*PAGE_W +: PAGE_W] = c_page;
+          cmd_pages_next[slot*PAGES_W +: PAGES_W] = c_pages;
+          cmd_count_next[slot*COUNT_W +: COUNT_W] = c_count;
+          cmd_tag_next[slot*TAG_W +: TAG_W] = c_tag;
+          busy_next[g] = 1'b1;
+          busy_tag_next[g*TAG_W +: TAG_W] = c_tag;
           issued = issued + 1'b1;
           slot = slot + 1'b1;
         end else begin
+          pend_valid_next[g] = 1'b1;
+          pend_op_next[g*OP_W +: OP_W] = c_op;
+          pend_planes_next[g*PLANES_W +: PLANES_W] = c_planes;
+          pend_block_next[g*BLOCK_W +: BLOCK_W] = c_block;
+          pend_page_next[g*PAGE_W +: PAGE_W] = c_page;
+          pend_pages_next[g*PAGES_W +: PAGES_W] = c_pages;
+          pend_count_next[g*COUNT_W +: COUNT_W] = c_count;
+          pend_tag_next[g*TAG_W +: TAG_W] = c_tag;
           active_next = 1'b1;
         end
       end
@@ -374,14 +596,23 @@ module kvnand_scheduler #(
     end
 
     if (issued != {INFLIGHT_W{1'b0}}) active_next = 1'b1;
-    // Every completion lane counts one.
-    for (l = 0; l < LANES; l = l + 1)
-      if (cpl_valid[l]) completed = completed + 1'b1;
     inflight_next = inflight + issued - completed;
   end
 
   always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
+      q_head <= {DIES*SLOT_W{1'b0}};
+      q_count <= {DIES*DEPTH_W{1'b0}};
+      pend_op <= {DIES*OP_W{1'b0}};
+      pend_planes <= {DIES*PLANES_W{1'b0}};
+      pend_block <= {DIES*BLOCK_W{1'b0}};
+      pend_page <= {DIES*PAGE_W{1'b0}};
+      pend_pages <= {DIES*PAGES_W{1'b0}};
+      pend_count <= {DIES*COUNT_W{1'b0}};
+      pend_tag <= {DIES*TAG_W{1'b0}};
+      busy_tag <= {DIES*TAG_W{1'b0}};
+      pend_valid <= {DIES{1'b0}};
+      busy <= {DIES{1'b0}};
       cmd_valid <= {LANES{1'b0}};
       cmd_op <= {LANES*OP_W{1'b0}};
       cmd_channel <= {LANES*CH_W{1'b0}};
@@ -395,6 +626,27 @@ module kvnand_scheduler #(
       active <= 1'b0;
       inflight <= {INFLIGHT_W{1'b0}};
     end else begin
+      q_head <= q_head_next;
+      q_count <= q_count_next;
+      pend_op <= pend_op_next;
+      pend_planes <= pend_planes_next;
+      pend_block <= pend_block_next;
+      pend_page <= pend_page_next;
+      pend_pages <= pend_pages_next;
+      pend_count <= pend_count_next;
+      pend_tag <= pend_tag_next;
+      busy_tag <= busy_tag_next;
+      for (l = 0; l < LANES; l = l + 1) begin
+        if (wr_en[l]) begin
+          q_op[wr_die[l]][wr_slot[l]] <= req_op[l*OP_W +: OP_W];
+          q_planes[wr_die[l]][wr_slot[l]] <= req_planes[l*PLANES_W +: PLANES_W];
+          q_block[wr_die[l]][wr_slot[l]] <= req_block[l*BLOCK_W +: BLOCK_W];
+          q_page[wr_die[l]][wr_slot[l]] <= req_page[l*PAGE_W +: PAGE_W];
+          q_tag[wr_die[l]][wr_slot[l]] <= req_tag[l*TAG_W +: TAG_W];
+        end
+      end
+      pend_valid <= pend_valid_next;
+      busy <= busy_next;
       cmd_valid <= cmd_valid_next;
       cmd_op <= cmd_op_next;
       cmd_channel <= cmd_channel_next;

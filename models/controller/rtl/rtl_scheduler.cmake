@@ -7,9 +7,7 @@ option(KVNAND_RTL "Build the RTL command scheduler (co-simulation) when Verilato
 set(KVNAND_RTL_SCHEDULER_SOURCES ""
     CACHE STRING "Verilog sources of the RTL command scheduler (a ;-list; relative paths are from the source tree; empty: the example scheduler)")
 # The example's file list stays out of the cache, so a build directory follows it when it changes.
-set(kvnand_rtl_example_sources
-  ${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler.v
-  ${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler_die.v)
+set(kvnand_rtl_example_sources ${PROJECT_SOURCE_DIR}/models/controller/rtl/kvnand_scheduler.v)
 set(KVNAND_RTL_SCHEDULER_TOP "kvnand_scheduler" CACHE STRING "Top module of the RTL command scheduler")
 set(KVNAND_RTL_LANES 16 CACHE STRING "RTL scheduler parameter LANES: request, issue and completion lanes")
 set(KVNAND_RTL_DIES 16 CACHE STRING "RTL scheduler parameter DIES: dies it tracks")
