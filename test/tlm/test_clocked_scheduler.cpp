@@ -1,5 +1,5 @@
-// The clocked TLM scheduler: decisions on the controller clock's rising edges (500 MHz: 2 ns),
-// exact simulated time, and the scheduler's issue records.
+// The clocked TLM scheduler: admission at edges, lanes per edge, stream requests, and its config
+// (single reads, merges and freed dies at edges run under both schedulers in test_rtl_scheduler.cpp).
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -21,70 +21,6 @@ struct IssueRecorder : ActivityObserver {
   void scheduler_issue(const IssuedCommand& command) override { issued.push_back(command); }
   std::vector<IssuedCommand> issued;
 };
-
-TEST(ClockedScheduler, ARequestOnAnEdgeIsIssuedAtThatEdge) {
-  FlashBench bench(tiny_config({kClock}));
-  const auto i = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0));
-  sc_core::sc_start();
-  EXPECT_EQ(bench.host.outcome(i).completed, ps(kRead));
-}
-
-TEST(ClockedScheduler, ARequestBetweenEdgesWaitsForTheNextEdge) {
-  FlashBench bench(tiny_config({kClock}));
-  const auto i = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0), {}, ps(1'000));
-  sc_core::sc_start();
-  EXPECT_EQ(bench.host.outcome(i).accepted, ps(1'000));
-  EXPECT_EQ(bench.host.outcome(i).completed, ps(2'000 + kRead));
-}
-
-TEST(ClockedScheduler, AFreedDieTakesItsNextCommandAtTheNextEdge) {
-  IssueRecorder recorder;
-  FlashBench bench(tiny_config({kClock}), &recorder);
-  // Different blocks: no merge. The first read frees the die at 5,016,667 ps, between edges.
-  const auto first = bench.host.add(HostOp::Read, page_at(0, 0, 0, 0, 0));
-  const auto second = bench.host.add(HostOp::Read, page_at(0, 0, 0, 1, 0), {}, ps(100'000));
-  sc_core::sc_start();
-  EXPECT_EQ(bench.host.outcome(first).completed, ps(kRead));
-  EXPECT_EQ(bench.host.outcome(second).completed, ps(5'018'000 + kRead));
-  ASSERT_EQ(recorder.issued.size(), 2u);
-  EXPECT_EQ(recorder.issued[1].at, ps(5'018'000));
-  EXPECT_EQ(recorder.issued[1].block, 1u);
-}
-
-TEST(ClockedScheduler, RequestsOfOneEdgeMergeIntoAMultiPlaneCommand) {
-  IssueRecorder recorder;
-  FlashBench bench(tiny_config({kClock}), &recorder);
-  std::vector<ScriptedRequest> burst;
-  for (std::uint32_t plane = 0; plane < 4; ++plane) burst.push_back({HostOp::Read, page_at(1, 1, plane, 2, 3), {}});
-  bench.host.add_burst(burst, ps(3'000));
-  sc_core::sc_start();
-  ASSERT_EQ(recorder.issued.size(), 1u);
-  const IssuedCommand& command = recorder.issued[0];
-  EXPECT_EQ(command.at, ps(4'000));
-  EXPECT_EQ(command.op, SchedulerOp::Read);
-  EXPECT_EQ(command.channel, ChannelId(1));
-  EXPECT_EQ(command.die, DieId(1));
-  EXPECT_EQ(command.planes.bits(), 0xFu);
-  EXPECT_EQ(command.block, 2u);
-  EXPECT_EQ(command.page, 3u);
-  EXPECT_EQ(command.pages, 1u);
-  EXPECT_EQ(command.requests, 4u);
-}
-
-TEST(ClockedScheduler, SequentialReadsOfOnePlaneBecomeACacheRead) {
-  IssueRecorder recorder;
-  FlashBench bench(tiny_config({kClock}), &recorder);
-  std::vector<ScriptedRequest> burst;
-  for (std::uint32_t page = 5; page < 8; ++page) burst.push_back({HostOp::Read, page_at(0, 1, 2, 4, page), {}});
-  bench.host.add_burst(burst);
-  sc_core::sc_start();
-  ASSERT_EQ(recorder.issued.size(), 1u);
-  EXPECT_EQ(recorder.issued[0].at, ps(0));
-  EXPECT_EQ(recorder.issued[0].planes.bits(), 0x4u);
-  EXPECT_EQ(recorder.issued[0].page, 5u);
-  EXPECT_EQ(recorder.issued[0].pages, 3u);
-  EXPECT_EQ(recorder.issued[0].requests, 3u);
-}
 
 TEST(ClockedScheduler, AFullQueueAdmitsAtTheEdgeThatPlansItsHead) {
   IssueRecorder recorder;
