@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "common/flash_address.h"
+#include "common/flash_transactions.h"
 #include "common/strong_id.h"
 
 namespace kvnand {
@@ -24,6 +25,16 @@ enum class SchedulerOp : std::uint8_t {
   KvProgram = 11,
   ReadPages = 12,
 };
+
+/// The scheduler op of a page request.
+constexpr SchedulerOp scheduler_op(HostOp op) {
+  switch (op) {
+    case HostOp::Read: return SchedulerOp::Read;
+    case HostOp::Program: return SchedulerOp::Program;
+    case HostOp::Erase: return SchedulerOp::Erase;
+  }
+  return SchedulerOp::Read;
+}
 
 /// Page-class ops wait in a die's queue and may be merged; stream-class ops are issued one by one.
 constexpr bool is_page_op(SchedulerOp op) { return static_cast<std::uint8_t>(op) < 8; }

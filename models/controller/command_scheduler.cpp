@@ -1,18 +1,6 @@
 #include "controller/command_scheduler.h"
 
 namespace kvnand {
-namespace {
-
-SchedulerOp scheduler_op(HostOp op) {
-  switch (op) {
-    case HostOp::Read: return SchedulerOp::Read;
-    case HostOp::Program: return SchedulerOp::Program;
-    case HostOp::Erase: return SchedulerOp::Erase;
-  }
-  return SchedulerOp::Read;
-}
-
-}  // namespace
 
 IssuedCommand describe_page_command(const ScheduledCommand& command, const sc_core::sc_time& at) {
   const HostRequest& head = *command.group.front().request;

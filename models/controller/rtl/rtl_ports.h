@@ -43,16 +43,9 @@ inline constexpr unsigned kInflightBits = 16;
 /// Largest value of a field `bits` wide (bits <= 64).
 constexpr std::uint64_t field_max(unsigned bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
 
-/// The contract's 4-bit op code of a page request.
-constexpr std::uint8_t op_code(HostOp op) {
-  switch (op) {
-    case HostOp::Read: return static_cast<std::uint8_t>(SchedulerOp::Read);
-    case HostOp::Program: return static_cast<std::uint8_t>(SchedulerOp::Program);
-    case HostOp::Erase: return static_cast<std::uint8_t>(SchedulerOp::Erase);
-  }
-  return static_cast<std::uint8_t>(SchedulerOp::Read);
-}
+/// The contract's 4-bit op code.
 constexpr std::uint8_t op_code(SchedulerOp op) { return static_cast<std::uint8_t>(op); }
+constexpr std::uint8_t op_code(HostOp op) { return op_code(scheduler_op(op)); }
 
 /// The page field of a page request's lane: an erase addresses a whole block (page 0).
 inline std::uint32_t request_page(const HostRequest& request) {
