@@ -2,9 +2,11 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -27,6 +29,21 @@ inline ProcessResult run_process(const std::string& command) {
   result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return result;
 }
+
+/// A temporary folder for a test's runs, removed with it.
+struct TempDir {
+  TempDir() {
+    char pattern[] = "/tmp/kvnand-test-XXXXXX";
+    const char* made = mkdtemp(pattern);
+    path = made != nullptr ? made : "";
+  }
+  ~TempDir() {
+    if (!path.empty()) std::filesystem::remove_all(path);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
+};
 
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path);

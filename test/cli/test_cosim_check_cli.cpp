@@ -1,9 +1,7 @@
 // kvnand-cosim-check run as a user runs it: the report and exit status for equivalent and
 // different logs, the default tolerance, and bad input (usage, unreadable and malformed logs,
 // logs from different clocks).
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -14,7 +12,6 @@
 namespace kvnand::test {
 namespace {
 
-namespace fs = std::filesystem;
 
 const std::string kTool = KVNAND_COSIM_CHECK;
 
@@ -31,12 +28,9 @@ const std::string kReferenceRows =
 class CosimCheckCli : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(dir_.empty());
     reference_ = write("ref.csv", log_text("# scheduler=tlm clock_ps=0 platform=tiny", kReferenceRows));
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string write(const std::string& name, const std::string& text) const {
     const std::string path = dir_ + "/" + name;
@@ -49,7 +43,9 @@ class CosimCheckCli : public testing::Test {
   }
   ProcessResult check(const std::string& args) const { return run_process(kTool + " " + args); }
 
-  std::string dir_, reference_;
+  TempDir temp_;
+  const std::string& dir_ = temp_.path;
+  std::string reference_;
 };
 
 TEST_F(CosimCheckCli, EquivalentLogsWithTheCandidatesClockAsTolerance) {

@@ -2,7 +2,6 @@
 // twice (controller.scheduler tlm and rtl, one controller clock), both scheduler logs compared by
 // kvnand-cosim-check: the same commands in the same per-die order, each issued within one clock.
 // Skipped (and reported so) in builds without Verilator.
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -40,18 +39,14 @@ std::ostream& operator<<(std::ostream& out, const CosimCase& c) { return out << 
 
 class RtlCosim : public testing::TestWithParam<CosimCase> {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   ProcessResult run(const CosimCase& c, const std::string& scheduler) const {
     return run_process(kSim + " --platform " + kSource + "/platforms/" + c.platform + ".json " + c.args + kClock +
                        " --set controller.scheduler=" + scheduler + " --quiet --out " + dir_ + "/" + scheduler +
                        " --scheduler-log " + dir_ + "/" + scheduler + ".csv");
   }
-  std::string dir_;
+  TempDir temp_;
+  const std::string& dir_ = temp_.path;
 };
 
 int rows(const std::string& log) {
@@ -93,25 +88,21 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<CosimCase>& param_info) { return std::string(param_info.param.name); });
 
 TEST(RtlCosimCapi, AReplayedTraceGivesTheSameTransactionsUnderEitherScheduler) {
-  char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
-  const std::string dir = mkdtemp(pattern);
+  const TempDir temp;
+  const std::string& dir = temp.path;
   const auto replay = [&](const std::string& scheduler) {
     return run_process(kReplay + " --config " + kSource + "/platforms/tiny-capi.json --set controller.clock_MHz=500" +
                        " --set controller.scheduler=" + scheduler + " --trace " + kSource +
                        "/traces/samples/decode_steps.trace --quiet --out " + dir + "/" + scheduler);
   };
   const ProcessResult rtl = replay("rtl");
-  if (rtl.status != 0 && rtl.output.find(kRtlMissing) != std::string::npos) {
-    fs::remove_all(dir);
-    GTEST_SKIP() << rtl.output;
-  }
+  if (rtl.status != 0 && rtl.output.find(kRtlMissing) != std::string::npos) GTEST_SKIP() << rtl.output;
   ASSERT_EQ(rtl.status, 0) << rtl.output;
   const ProcessResult tlm = replay("tlm");
   ASSERT_EQ(tlm.status, 0) << tlm.output;
   const std::string transactions = read_text(dir + "/tlm/transactions.csv");
   EXPECT_GT(transactions.size(), 100u);
   EXPECT_EQ(read_text(dir + "/rtl/transactions.csv"), transactions);
-  fs::remove_all(dir);
 }
 
 /// "scope.path.name[w-1:0]" (or without the range for one bit) of every variable of a VCD.
@@ -134,15 +125,12 @@ std::set<std::string> vcd_signals(const std::string& vcd) {
 }
 
 TEST(RtlCosimWaves, TheRtlsSignalsJoinTheVcdAndItsPortsTheSaveFile) {
-  char pattern[] = "/tmp/kvnand-cosim-XXXXXX";
-  const std::string dir = mkdtemp(pattern);
+  const TempDir temp;
+  const std::string& dir = temp.path;
   const ProcessResult run = run_process(kSim + " --platform " + kSource + "/platforms/tiny.json --requests 40" + kClock +
                                         " --set controller.scheduler=rtl --quiet --out " + dir + " --vcd " + dir +
                                         "/wave.vcd --vcd-window 5us:6us");
-  if (run.status != 0 && run.output.find(kRtlMissing) != std::string::npos) {
-    fs::remove_all(dir);
-    GTEST_SKIP() << run.output;
-  }
+  if (run.status != 0 && run.output.find(kRtlMissing) != std::string::npos) GTEST_SKIP() << run.output;
   ASSERT_EQ(run.status, 0) << run.output;
   const std::set<std::string> signals = vcd_signals(dir + "/wave.vcd");
   std::istringstream save(read_text(dir + "/wave.gtkw"));
@@ -161,7 +149,6 @@ TEST(RtlCosimWaves, TheRtlsSignalsJoinTheVcdAndItsPortsTheSaveFile) {
             static_cast<long>(ports.size()));
   EXPECT_EQ(signals.count("flash.channel0.busy"), 1u);
   EXPECT_FALSE(fs::exists(dir + "/wave.vcd.rtl.partial"));
-  fs::remove_all(dir);
 }
 
 }  // namespace
