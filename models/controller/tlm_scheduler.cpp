@@ -35,16 +35,18 @@ void TlmScheduler::admit_held(Die& die) {
 
 void TlmScheduler::enqueue(std::uint32_t die_index, const QueuedRequest& item) {
   Die& die = dies_[die_index];
+  if (!clocked() && die.held.empty() && die.queue.size() < spec_.queue_depth_per_die) {
+    die.queue.push_back(item);
+    if (die.sequencer_waiting) die.work.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  // Only a request that must wait gets an Arrival (its event is not free to make).
   Arrival arrival;
   arrival.die_index = die_index;
   arrival.item = item;
   if (clocked()) {
     arrivals_.push_back(&arrival);
     clock_->request_edge();
-  } else if (die.held.empty() && die.queue.size() < spec_.queue_depth_per_die) {
-    die.queue.push_back(item);
-    if (die.sequencer_waiting) die.work.notify(sc_core::SC_ZERO_TIME);
-    return;
   } else {
     die.held.push_back(&arrival);
   }
