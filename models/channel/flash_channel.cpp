@@ -33,7 +33,6 @@ FlashChannel::FlashChannel(sc_core::sc_module_name name, const ChannelSpec& spec
       observer_(observer),
       page_bytes_(flash.geometry.page_total_bytes()),
       page_transfer_(transfer_time(flash.geometry.page_total_bytes(), spec.rate_GBps)),
-      stream_bus_{spec.cmd_addr_cycle * static_cast<double>(spec.cache_read_cmd_cycles), page_transfer_},
       interface_J_per_byte_(flash.energy.interface_pJ_per_bit * kBitsPerByte * kJoulesPerPicojoule) {
   controller_socket.register_b_transport(this, &FlashChannel::b_transport);
   for (std::uint32_t d = 0; d < spec.dies_per_channel; ++d)
@@ -64,7 +63,7 @@ sc_core::sc_time FlashChannel::bus_time(const NandOperation& op) const {
     case NandCommand::StreamRead:
       return spec_.cmd_addr_cycle *
              static_cast<double>(planes_with_pages(op.stream.pages_per_plane).count() * spec_.read_cmd_addr_cycles);
-    case NandCommand::StreamDataOut: return stream_bus_time(stream_bus_, total_pages(op.stream.pages_per_plane));
+    case NandCommand::StreamDataOut: return stream_bus_time(stream_bus(op), total_pages(op.stream.pages_per_plane));
   }
   return sc_core::SC_ZERO_TIME;
 }
@@ -78,9 +77,14 @@ std::uint64_t FlashChannel::data_bytes(const NandOperation& op) const {
     case NandCommand::IfcCompute:
     case NandCommand::IfcReadout:
     case NandCommand::IfcProgram: return op.bus_bytes;
-    case NandCommand::StreamDataOut: return page_bytes_ * total_pages(op.stream.pages_per_plane);
+    case NandCommand::StreamDataOut: return std::uint64_t{op.stream_page_bytes} * total_pages(op.stream.pages_per_plane);
     default: return 0;
   }
+}
+
+StreamBusTiming FlashChannel::stream_bus(const NandOperation& op) const {
+  return {spec_.cmd_addr_cycle * static_cast<double>(spec_.cache_read_cmd_cycles),
+          transfer_time(op.stream_page_bytes, spec_.rate_GBps)};
 }
 
 void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -102,7 +106,7 @@ void FlashChannel::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   stats_.data_bytes += bytes;
   stats_.interface_energy_J += static_cast<double>(bytes) * interface_J_per_byte_;
   // The die times a stream's pipeline with this channel's cost per page.
-  if (op->command == NandCommand::StreamRead) op->stream_bus = stream_bus_;
+  if (op->command == NandCommand::StreamRead) op->stream_bus = stream_bus(*op);
   sc_core::sc_time die_delay = end - now;
   (*die_sockets_[op->die.value()])->b_transport(trans, die_delay);
   delay = end - now;

@@ -47,6 +47,8 @@ class FlashChannel : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   std::uint64_t data_bytes(const NandOperation& op) const;
+  /// A stream page's cache-read command and the transfer of its stream_page_bytes.
+  StreamBusTiming stream_bus(const NandOperation& op) const;
   /// Tells the observer about a sequence the die accepted.
   void report(const NandOperation& op, const sc_core::sc_time& issue, const sc_core::sc_time& start,
               const sc_core::sc_time& end, std::uint64_t bytes) const;
@@ -56,8 +58,6 @@ class FlashChannel : public sc_core::sc_module {
   ActivityObserver* observer_;
   std::uint32_t page_bytes_;
   sc_core::sc_time page_transfer_;
-  /// A stream page's cache-read command and transfer.
-  StreamBusTiming stream_bus_;
   double interface_J_per_byte_;
   std::vector<std::unique_ptr<DieSocket>> die_sockets_;
   sc_core::sc_time free_at_;

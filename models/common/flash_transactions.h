@@ -75,6 +75,8 @@ class NandOperation : public tlm::tlm_extension<NandOperation> {
   std::array<const std::uint8_t*, PlaneMask::kMaxPlanes> program_data{};
   /// IfcCompute: the page streams and the kernel. StreamRead / StreamDataOut: the pages per plane.
   IfcStreamCommand stream;
+  /// StreamRead / StreamDataOut: bytes each page moves over the bus (set by the controller).
+  std::uint32_t stream_page_bytes = 0;
   /// StreamRead: what a page costs on the bus, filled in by the channel for the die's timing.
   StreamBusTiming stream_bus;
   /// Ifc*: data bytes this sequence moves on the bus (input vector, results, page data).

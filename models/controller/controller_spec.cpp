@@ -26,6 +26,8 @@ ControllerSpec parse_controller_spec(config::Node node, std::uint32_t planes_per
                                             " exceeds flash.geometry.planes_per_die (" +
                                             std::to_string(planes_per_die) + ")");
   spec.cache_read = node.boolean_or("cache_read", true);
+  spec.merge_stream_reads = node.boolean_or("merge_stream_reads", true);
+  spec.readout_spare_bytes = node.boolean_or("readout_spare_bytes", true);
   spec.scheduler = node.choice_or("scheduler", "tlm", {"tlm", "rtl"}) == "rtl" ? SchedulerKind::Rtl : SchedulerKind::Tlm;
   if (node.has("clock_MHz")) {
     // A period of at least 1 ps, rounded to whole picoseconds like every other duration.

@@ -31,6 +31,12 @@ struct ControllerSpec {
   /// Clocked only: the width of the scheduler's interfaces, in requests taken, commands issued
   /// and completions seen per clock edge (the RTL's LANES).
   std::uint32_t lanes_per_clock = 0;
+  /// Page-stream read-outs that wait for the same die are served together, as one multi-plane
+  /// cache read of all their pages; off: one at a time, in arrival order.
+  bool merge_stream_reads = true;
+  /// A page-stream read-out moves each page's spare area (the ECC parity the controller's own
+  /// decoder needs) with its data; off: only the data bytes (a die that corrects on-die).
+  bool readout_spare_bytes = true;
 };
 
 /// `planes_per_die` bounds max_planes_per_command.

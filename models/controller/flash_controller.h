@@ -58,11 +58,20 @@ class FlashController : public sc_core::sc_module {
     bool is_done = false;
     sc_core::sc_time done_at;
   };
+  /// A read-out request waiting at its die's gate, until it is served or told to lead the next read-out.
+  struct ReadoutWaiter {
+    enum class State { Waiting, Leading, Done };
+    IfcRequest* request = nullptr;
+    State state = State::Waiting;
+    bool ok = false;
+  };
   /// A page-stream read-out holds the die's registers until its last page has left, so a die
-  /// serves one at a time; later ones wait here (before the scheduler sees them), woken when it is done.
+  /// serves one at a time; later ones wait here (before the scheduler sees them) and, with
+  /// merge_stream_reads, are then served together as one.
   struct StreamGate {
     bool in_flight = false;
-    sc_core::sc_event done;
+    std::vector<ReadoutWaiter*> waiting;
+    sc_core::sc_event changed;
   };
   /// One sequencer's reusable bus transaction.
   struct BusPort {
@@ -73,6 +82,10 @@ class FlashController : public sc_core::sc_module {
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& request);
+  /// Issues one stream request through the scheduler and runs it; false (with request.error) on refusal.
+  bool run_stream(IfcRequest& request);
+  /// A ReadPages request at its die's gate: served alone, or merged with the others waiting there.
+  bool serve_readout(IfcRequest& request);
   /// One IFC bus sequence from the caller's thread; returns false (with request.error) on refusal.
   bool send_ifc(IfcRequest& request, NandOperation& op, sc_core::sc_time& bus_end);
   /// A ReadPages request with pages: StreamRead, then StreamDataOut once the first page may leave.

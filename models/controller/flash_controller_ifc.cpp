@@ -75,11 +75,13 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
     return;
   }
   count_ifc_request(request, +1);
-  StreamGate& gate = stream_gates_[request.channel.value() * channels_.dies_per_channel + request.die.value()];
-  if (request.op == IfcHostOp::ReadPages) {
-    while (gate.in_flight) sc_core::wait(gate.done);
-    gate.in_flight = true;
-  }
+  const bool ok = request.op == IfcHostOp::ReadPages ? serve_readout(request) : run_stream(request);
+  count_ifc_request(request, -1);
+  if (!ok) ++stats_.rejected_requests;
+  trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+}
+
+bool FlashController::run_stream(IfcRequest& request) {
   const std::size_t slot = acquire_slot();
   const IssuedCommand issued = describe_stream(request, slot);
   scheduler_->issue_stream(issued);
@@ -137,36 +139,10 @@ void FlashController::serve_ifc(tlm::tlm_generic_payload& trans, IfcRequest& req
       break;
     case IfcHostOp::ReadPages:
       ok = read_pages(request, op);
-      gate.in_flight = false;
-      gate.done.notify(sc_core::SC_ZERO_TIME);
       break;
   }
   scheduler_->stream_done(issued);
   free_slots_.push_back(slot);
-  count_ifc_request(request, -1);
-  if (!ok) ++stats_.rejected_requests;
-  trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
-}
-
-bool FlashController::read_pages(IfcRequest& request, NandOperation& op) {
-  op.command = NandCommand::StreamRead;
-  op.stream = request.stream;
-  op.stream.kernel = IfcKernel::ReadOut;
-  op.stream.macs_per_page = 0;
-  sc_core::sc_time bus_end;
-  bool ok = send_ifc(request, op, bus_end);
-  if (ok) {
-    request.delivered_at = bus_end;
-    request.compute_start = op.array_start;
-    wait_until(op.cache_ready_at);
-    op.command = NandCommand::StreamDataOut;
-    ok = send_ifc(request, op, bus_end);
-  }
-  if (ok) {
-    request.compute_end = op.ready_at;
-    request.output_bytes = std::uint64_t{geometry_.page_total_bytes()} * total_pages(op.stream.pages_per_plane);
-    wait_until(op.ready_at);
-  }
   return ok;
 }
 

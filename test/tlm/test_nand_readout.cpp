@@ -440,6 +440,88 @@ TEST(NandReadout, AnIfcDieIsReadLikeAnyNandOnceItsKernelHasEnded) {
   EXPECT_EQ(bench.platform.die(ChannelId(0), DieId(0)).stats().page_reads, 4u);
 }
 
+// Requests b and c ask for die 0 while a's read-out holds it: with merge_stream_reads (the
+// default) they leave together as one multi-plane cache read of all their pages; without it,
+// one after the other in arrival order.
+struct ThreeReadouts {
+  IfcRequest a = read_pages(0, 0, {1, 0, 0, 0});
+  IfcRequest b = read_pages(0, 0, {0, 2, 0, 0});
+  IfcRequest c = read_pages(0, 0, {1, 0, 1, 0});
+  Recorder recorder;
+  StreamBench bench;
+  explicit ThreeReadouts(bool merge)
+      : bench(tiny_config({std::string("controller.merge_stream_reads=") + (merge ? "true" : "false")}),
+              [this](IfcHost& host) {
+                int done = 0;
+                for (IfcRequest* late : {&b, &c})
+                  sc_core::sc_spawn([&host, &done, late] {
+                    sc_core::wait(ps(1'000'000));
+                    ASSERT_EQ(host.send(*late), tlm::TLM_OK_RESPONSE) << late->error;
+                    ++done;
+                  });
+                ASSERT_EQ(host.send(a), tlm::TLM_OK_RESPONSE) << a.error;
+                while (done < 2) sc_core::wait(sc_time(1, sc_core::SC_US));
+              },
+              &recorder) {}
+};
+
+TEST(NandReadout, ReadoutsWaitingForTheSameDieLeaveAsOneCacheRead) {
+  ThreeReadouts run(true);
+  sc_core::sc_start();
+  // a: addresses, tR, 3Fh, tRCBSY, its page out.
+  constexpr std::uint64_t kAEnd = kReadAddress + kTr + kCacheCommand + kCopy + kPageOut;
+  static_assert(kAEnd == 5'326'667);
+  EXPECT_EQ(run.a.compute_end, ps(kAEnd));
+  // b + c: planes 0, 1, 2 with 1, 2, 1 pages. Array start after 3 planes' addresses; the planes
+  // with one page have it in their cache registers after tR + 31h + tRCBSY and it leaves at once,
+  // plane 1's second page one array period later: it leaves last.
+  constexpr std::uint64_t kMergedStart = kAEnd + 3 * kReadAddress;
+  constexpr std::uint64_t kMergedEnd = kMergedStart + kTr + kArrayPeriod + kCacheCommand + kCopy + kPageOut;
+  static_assert(kMergedEnd == 15'103'334);
+  for (const IfcRequest* r : {&run.b, &run.c}) {
+    EXPECT_EQ(r->compute_start, ps(kMergedStart));
+    EXPECT_EQ(r->compute_end, ps(kMergedEnd));
+  }
+  EXPECT_EQ(run.b.output_bytes, 2 * kPageBytes);
+  EXPECT_EQ(run.c.output_bytes, 2 * kPageBytes);
+  ASSERT_EQ(run.recorder.records.size(), 4u);
+  EXPECT_EQ(run.recorder.records[2].command, NandCommand::StreamRead);
+  EXPECT_EQ(run.recorder.records[2].planes.bits(), 0b0111u);
+  EXPECT_EQ(run.recorder.records[2].pages, 4u);
+  EXPECT_EQ(run.bench.platform.controller().stats().ifc_requests, 3u);
+}
+
+TEST(NandReadout, WithoutMergingReadoutsOfOneDieLeaveOneAfterAnother) {
+  ThreeReadouts run(false);
+  sc_core::sc_start();
+  constexpr std::uint64_t kAEnd = 5'326'667;
+  // b alone: one plane's two pages; then c: two planes with one page each.
+  constexpr std::uint64_t kBEnd = kAEnd + kReadAddress + kTr + kArrayPeriod + kCacheCommand + kCopy + kPageOut;
+  constexpr std::uint64_t kCEnd = kBEnd + 2 * kReadAddress + kTr + kCopy + 2 * kStreamPage;
+  EXPECT_EQ(run.a.compute_end, ps(kAEnd));
+  EXPECT_EQ(run.b.compute_end, ps(kBEnd));
+  EXPECT_EQ(run.c.compute_end, ps(kCEnd));
+  EXPECT_EQ(run.recorder.records.size(), 6u);
+}
+
+TEST(NandReadout, WithoutSpareBytesOnlyTheDataCrossesTheBus) {
+  Recorder recorder;
+  IfcRequest request = read_pages(0, 0, {0, 0, 0, 3});
+  StreamBench bench(
+      tiny_config({"controller.readout_spare_bytes=false", "channels.rate_GBps=1"}),
+      [&](IfcHost& host) { ASSERT_EQ(host.send(request), tlm::TLM_OK_RESPONSE) << request.error; }, &recorder);
+  sc_core::sc_start();
+  // 4096 B at 1 GB/s: 4,096,000 ps a page, longer than tR, so one plane's cache-read period is
+  // 31h + tRCBSY + the transfer (with spare bytes it would be 4,544,000 ps).
+  constexpr std::uint64_t kDataOut = 4'096'000;
+  constexpr std::uint64_t kPeriod = kCacheCommand + kCopy + kDataOut;
+  EXPECT_EQ(request.compute_end, ps(kReadAddress + kTr + 2 * kPeriod + kCacheCommand + kCopy + kDataOut));
+  EXPECT_EQ(request.output_bytes, 3 * 4096u);
+  EXPECT_EQ(bench.platform.channel(ChannelId(0)).stats().data_bytes, 3 * 4096u);
+  ASSERT_EQ(recorder.records.size(), 2u);
+  EXPECT_EQ(recorder.records[1].bus_bytes, 3 * 4096u);
+}
+
 TEST(NandReadout, TracesKnowTheStreamCommands) {
   EXPECT_EQ(kNandCommandCount, 13u);
   EXPECT_STREQ(to_string(NandCommand::StreamRead), "stream_read");
