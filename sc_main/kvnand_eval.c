@@ -1,8 +1,9 @@
 /* kvnand-eval: runs a comparison matrix (platforms x models x contexts x precisions, plus DSE
  * studies) as one kvnand-sim process per run, `--jobs` at once, and writes results.csv,
- * candidates.csv, speedup.csv / speedup.md, the DSE outputs, run.json and, through kvnand-plot,
- * the figures and report.md (docs/evaluation.md). Everything is checked before anything is
- * written; a failed run is a row that says so, and Ctrl-C keeps what finished. */
+ * candidates.csv, speedup.csv / speedup.md, the DSE outputs, run.json, with reference values
+ * validation.csv / validation.md, and, through kvnand-plot, the figures and report.md
+ * (docs/evaluation.md). Everything is checked before anything is written; a failed run is a row
+ * that says so, and Ctrl-C keeps what finished. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,10 @@
 #include "eval_points.h"
 #include "matrix_file.h"
 #include "out_file.h"
+#include "reference_file.h"
 #include "speedup.h"
 #include "tool_common.h"
+#include "validation.h"
 
 static const char kProgram[] = "kvnand-eval";
 
@@ -25,6 +28,8 @@ typedef struct {
   const char *out;
   const char *baseline;
   const char *sim;
+  const char *reference;
+  double tolerance; /* 0: not given */
   long long jobs;
   int progress;
   int no_plots;
@@ -34,13 +39,18 @@ typedef struct {
 static void print_usage(FILE *to) {
   fprintf(to,
           "%s %s: runs a comparison matrix of kvnand-sim runs and writes tables, figures and a report\n\n"
-          "Usage: %s [--matrix FILE] --out DIR [--jobs N] [--baseline NAME] [--sim PATH] [--progress] [--no-plots] "
-          "[--quiet]\n\n"
+          "Usage: %s [--matrix FILE] --out DIR [--jobs N] [--baseline NAME] [--reference FILE] [--tolerance X]\n"
+          "       [--sim PATH] [--progress] [--no-plots] [--quiet]\n\n"
           "  --matrix FILE    comparison matrix (default %s)\n"
           "  --out DIR        output folder: results.csv, candidates.csv, speedup.csv, speedup.md, figures/,\n"
           "                   report.md, run.json, dse/, runs/ (one folder per kvnand-sim run)\n"
           "  --jobs N         kvnand-sim processes at once (default: the online CPUs, here %lld)\n"
           "  --baseline NAME  the platform the speed-ups divide by (default: the matrix's \"baseline\")\n"
+          "  --reference FILE reference values to set the results beside (CSV: model,precision,context,platform,\n"
+          "                   split,tokens_per_s; default: the matrix's \"reference\"): writes validation.csv and\n"
+          "                   validation.md and prints a summary line per platform\n"
+          "  --tolerance X    a cell agrees when |ours / reference - 1| <= X, 0 < X < 1 (default: the matrix's\n"
+          "                   \"tolerance\", else %g)\n"
           "  --sim PATH       the kvnand-sim to run (default: the one beside %s)\n"
           "  --progress       a line per finished run on stderr (default when stderr is a terminal)\n"
           "  --no-plots       skip kvnand-plot (figures/ and report.md)\n"
@@ -48,15 +58,17 @@ static void print_usage(FILE *to) {
           "  --help           print this help and exit\n"
           "  --version        print the version and exit\n\n"
           "Exit status: 0 every point ran (ok or out of memory), 4 some runs failed (outputs written),\n"
-          "2 bad command line or matrix (nothing written), 1 an output could not be written, 130 interrupted.\n",
-          kProgram, KVNAND_VERSION, kProgram, KVNAND_DEFAULT_MATRIX, ev_default_jobs(), kProgram);
+          "2 bad command line, matrix or reference file (nothing written), 1 an output could not be written,\n"
+          "130 interrupted.\n",
+          kProgram, KVNAND_VERSION, kProgram, KVNAND_DEFAULT_MATRIX, ev_default_jobs(), kEvDefaultTolerance, kProgram);
 }
 
 /* 0: run; 1: help or version printed; -1: bad usage (e set). */
 static int parse_args(int argc, char **argv, options *o, ev_error *e) {
-  const char *jobs = NULL;
-  const ev_value_option values[] = {{"--matrix", &o->matrix}, {"--out", &o->out},   {"--baseline", &o->baseline},
-                                    {"--sim", &o->sim},       {"--jobs", &jobs}};
+  const char *jobs = NULL, *tolerance = NULL;
+  const ev_value_option values[] = {{"--matrix", &o->matrix},       {"--out", &o->out}, {"--baseline", &o->baseline},
+                                    {"--reference", &o->reference}, {"--sim", &o->sim}, {"--jobs", &jobs},
+                                    {"--tolerance", &tolerance}};
   const ev_flag_option flags[] = {{"--progress", &o->progress}, {"--no-plots", &o->no_plots}, {"--quiet", &o->quiet}};
   const ev_command_line line = {kProgram, KVNAND_VERSION, print_usage, values, sizeof values / sizeof values[0],
                                 flags, sizeof flags / sizeof flags[0]};
@@ -65,6 +77,7 @@ static int parse_args(int argc, char **argv, options *o, ev_error *e) {
   if (o->out == NULL) return ev_fail(e, "missing --out DIR");
   o->jobs = ev_default_jobs();
   if (jobs != NULL && ev_parse_count("--jobs", jobs, 1, kEvMaxJobs, &o->jobs, e) != 0) return -1;
+  if (tolerance != NULL && ev_parse_fraction("--tolerance", tolerance, &o->tolerance, e) != 0) return -1;
   if (o->matrix == NULL) o->matrix = KVNAND_DEFAULT_MATRIX;
   return 0;
 }
@@ -76,13 +89,38 @@ typedef struct {
   char **study_dirs;
   ev_dse_spec *specs;
   size_t planned; /* studies planned so far */
+  int has_reference;
+  ev_reference reference;
+  double tolerance;
   char *default_discrete;
   char *default_compact;
 } plan;
 
+/* The reference values (--reference wins over the matrix's) and the tolerance, checked against the
+ * matrix; a tolerance without anything to compare is a mistake worth saying. */
+static int load_reference(const options *o, plan *p, ev_error *e) {
+  const ev_matrix *m = &p->matrix;
+  p->tolerance = o->tolerance > 0.0 ? o->tolerance : m->tolerance > 0.0 ? m->tolerance : kEvDefaultTolerance;
+  if (o->reference == NULL && m->reference == NULL) {
+    if (o->tolerance > 0.0)
+      return ev_fail(e, "--tolerance: there are no reference values to compare with; give --reference FILE");
+    if (m->tolerance > 0.0)
+      return ev_fail(e,
+                     "%s: tolerance: there are no reference values to compare with; add \"reference\" or give "
+                     "--reference FILE",
+                     m->path);
+    return 0;
+  }
+  char *path = ev_canonical(ev_strdup(o->reference != NULL ? o->reference : m->reference));
+  const int rc = ev_reference_load(path, m, &p->reference, e);
+  free(path);
+  p->has_reference = rc == 0;
+  return rc;
+}
+
 /* Every run of the matrix and its studies, checked; nothing written. */
 static int make_plan(const options *o, const char *sim, plan *p, ev_error *e) {
-  if (ev_matrix_load(o->matrix, o->baseline, &p->matrix, e) != 0) return -1;
+  if (ev_matrix_load(o->matrix, o->baseline, &p->matrix, e) != 0 || load_reference(o, p, e) != 0) return -1;
   const ev_matrix *m = &p->matrix;
   ev_eval_plan(m, sim, o->out, &p->eval);
   p->studies = ev_alloc_array(m->dse_count, sizeof *p->studies);
@@ -125,6 +163,7 @@ static void free_plan(plan *p) {
   for (size_t i = 0; i < p->planned; ++i) ev_dse_free(&p->studies[i]);
   for (size_t i = 0; p->study_dirs != NULL && i < p->matrix.dse_count; ++i) free(p->study_dirs[i]);
   ev_eval_free(&p->eval);
+  if (p->has_reference) ev_reference_free(&p->reference);
   ev_matrix_free(&p->matrix);
   free(p->studies);
   free(p->study_dirs);
@@ -150,6 +189,13 @@ static cJSON *run_record(const options *o, const plan *p, const char *sim, const
   cJSON_AddStringToObject(j, "sim", sim);
   cJSON_AddNumberToObject(j, "jobs", (double)o->jobs);
   cJSON_AddStringToObject(j, "baseline", m->baseline);
+  if (p->has_reference) {
+    cJSON_AddStringToObject(j, "reference", p->reference.path);
+    cJSON_AddNumberToObject(j, "tolerance", p->tolerance);
+  } else {
+    cJSON_AddNullToObject(j, "reference");
+    cJSON_AddNullToObject(j, "tolerance");
+  }
   cJSON_AddItemToObject(j, "models", string_array(&m->model_labels));
   cJSON *contexts = cJSON_AddArrayToObject(j, "contexts");
   for (size_t c = 0; c < m->context_count; ++c)
@@ -185,19 +231,35 @@ static cJSON *run_record(const options *o, const plan *p, const char *sim, const
 }
 
 typedef void (*table_writer)(const ev_eval *, ev_buf *);
+typedef void (*validation_writer)(const ev_validation *, ev_buf *);
 
-static int write_outputs(const options *o, const plan *p, const char *sim, const ev_counts *points, double wall_s,
-                         int interrupted, ev_error *e) {
+/* Writes text as <out>/<name> and frees it. */
+static int write_text(const char *out, const char *name, ev_buf *text, ev_error *e) {
+  char *path = ev_path_join(out, name);
+  const int rc = ev_write_file(path, ev_buf_text(text), text->length, e);
+  free(path);
+  ev_buf_free(text);
+  return rc;
+}
+
+/* `validation`: NULL when there are no reference values. */
+static int write_outputs(const options *o, const plan *p, const ev_validation *validation, const char *sim,
+                         const ev_counts *points, double wall_s, int interrupted, ev_error *e) {
   static const char *const kNames[] = {"results.csv", "candidates.csv", "speedup.csv", "speedup.md"};
   const table_writer writers[] = {ev_eval_results_csv, ev_eval_candidates_csv, ev_speedup_csv, ev_speedup_md};
+  static const char *const kValidationNames[] = {"validation.csv", "validation.md"};
+  const validation_writer validation_writers[] = {ev_validation_csv, ev_validation_md};
   int rc = 0;
   for (size_t i = 0; i < sizeof writers / sizeof writers[0] && rc == 0; ++i) {
     ev_buf text = {0};
     writers[i](&p->eval, &text);
-    char *path = ev_path_join(o->out, kNames[i]);
-    rc = ev_write_file(path, ev_buf_text(&text), text.length, e);
-    free(path);
-    ev_buf_free(&text);
+    rc = write_text(o->out, kNames[i], &text, e);
+  }
+  for (size_t i = 0; validation != NULL && i < sizeof validation_writers / sizeof validation_writers[0] && rc == 0;
+       ++i) {
+    ev_buf text = {0};
+    validation_writers[i](validation, &text);
+    rc = write_text(o->out, kValidationNames[i], &text, e);
   }
   char *tool = ev_printf("%s %s", kProgram, KVNAND_VERSION);
   for (size_t i = 0; i < p->matrix.dse_count && rc == 0; ++i) rc = ev_dse_write(&p->studies[i], tool, e);
@@ -205,11 +267,9 @@ static int write_outputs(const options *o, const plan *p, const char *sim, const
   if (rc != 0) return rc;
   cJSON *record = run_record(o, p, sim, points, wall_s, interrupted);
   char *printed = cJSON_Print(record);
-  char *path = ev_path_join(o->out, "run.json");
-  char *text = ev_printf("%s\n", printed);
-  rc = ev_write_file(path, text, strlen(text), e);
-  free(text);
-  free(path);
+  ev_buf text = {0};
+  ev_buf_addf(&text, "%s\n", printed);
+  rc = write_text(o->out, "run.json", &text, e);
   cJSON_free(printed);
   cJSON_Delete(record);
   return rc;
@@ -261,15 +321,20 @@ int main(int argc, char **argv) {
   ev_counts points = {0, 0, 0, 0}, all = {0, 0, 0, 0};
   for (size_t i = 0; i < p.eval.point_count; ++i) ev_count(&points, p.eval.points[i].status);
   for (size_t i = 0; i < run_count; ++i) ev_count(&all, runs[i]->status);
-  if (rc == 0) rc = write_outputs(&o, &p, sim, &points, wall_s, signals.interrupted, &e);
+  ev_validation validation = {0};
+  if (p.has_reference) ev_validation_make(&p.eval, &p.reference, p.tolerance, &validation);
+  const ev_validation *compared = p.has_reference ? &validation : NULL;
+  if (rc == 0) rc = write_outputs(&o, &p, compared, sim, &points, wall_s, signals.interrupted, &e);
   if (rc == 0 && !o.no_plots && !signals.interrupted) rc = ev_plot(&signals, "eval", o.out, &e);
   if (rc != 0) fprintf(stderr, "%s: %s\n", kProgram, e.text);
+  if (compared != NULL && !o.quiet) ev_validation_print(compared, stdout);
   if (!o.quiet || signals.interrupted) {
     printf("%s: %zu points: %zu ok, %zu oom, %zu failed", kProgram, p.eval.point_count, points.ok, points.oom,
            points.failed);
     if (points.not_run > 0) printf(", %zu not run", points.not_run);
     printf("; %zu runs (%zu failed) in %.1f s wall; outputs in %s\n", run_count, all.failed, wall_s, o.out);
   }
+  ev_validation_free(&validation);
   free(runs);
   free_plan(&p);
   free(sim);

@@ -345,6 +345,11 @@ def plot_eval(folder, quiet):
         choose = f"{p['choose']['key']} in {{{', '.join(p['choose']['values'])}}}" if "choose" in p else ""
         lines.append(f"| {p['name']} | `{p['file']}` | {md('; '.join(p['set']))} | {choose} |")
     lines += ["", f"## Speed-up over {run['baseline']}", "", open(os.path.join(folder, "speedup.md")).read().rstrip(), ""]
+    # run.json, not the file's presence, says whether this run compared: an earlier run in the same
+    # folder may have left a validation.md behind.
+    if run.get("reference"):
+        lines += ["## Validation against reference values", "",
+                  open(os.path.join(folder, "validation.md")).read().rstrip(), ""]
     for precision in run["precisions"]:
         s = suffix(precision, run["precisions"])
         figures = [("throughput", "Decode throughput"), ("speedup", f"Speed-up over {run['baseline']}"),

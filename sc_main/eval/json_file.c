@@ -1,33 +1,15 @@
 /* Strict reading of JSON input files (json_file.h). */
 #include "json_file.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { kShownValueBytes = 80 };
+#include "eval_limits.h"
+#include "out_file.h"
 
-static char *read_whole_file(const char *file, ev_error *e) {
-  FILE *in = fopen(file, "rb");
-  if (in == NULL) {
-    ev_fail(e, "%s: cannot open (%s)", file, strerror(errno));
-    return NULL;
-  }
-  ev_buf text = {0};
-  char chunk[8192];
-  size_t n = 0;
-  while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) ev_buf_addn(&text, chunk, n);
-  const int failed = ferror(in);
-  fclose(in);
-  if (failed) {
-    ev_buf_free(&text);
-    ev_fail(e, "%s: cannot read (%s)", file, strerror(errno));
-    return NULL;
-  }
-  return text.data != NULL ? text.data : ev_strdup("");
-}
+enum { kShownValueBytes = 80 };
 
 static int check_duplicates(const char *file, const cJSON *value, const char *path, ev_error *e) {
   if (!cJSON_IsObject(value) && !cJSON_IsArray(value)) return 0;
@@ -71,7 +53,7 @@ cJSON *ev_json_parse(const char *file, const char *text, ev_error *e) {
 }
 
 cJSON *ev_json_load(const char *file, ev_error *e) {
-  char *text = read_whole_file(file, e);
+  char *text = ev_read_file(file, e);
   if (text == NULL) return NULL;
   cJSON *root = ev_json_parse(file, text, e);
   free(text);
@@ -174,6 +156,13 @@ int ev_jinteger(const ev_jnode *node, long long min, long long max, long long *o
     return expected(node, what, e);
   }
   *out = (long long)v;
+  return 0;
+}
+
+int ev_jfraction(const ev_jnode *node, double *out, ev_error *e) {
+  const double v = cJSON_IsNumber(node->value) ? node->value->valuedouble : NAN;
+  if (!(v > 0.0 && v < 1.0)) return expected(node, EV_FRACTION_ACCEPTED, e);
+  *out = v;
   return 0;
 }
 

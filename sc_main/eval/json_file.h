@@ -41,6 +41,8 @@ long ev_jarray(const ev_jnode *node, size_t min_count, ev_error *e);
 /* A non-empty string. */
 int ev_jstring(const ev_jnode *node, const char **out, ev_error *e);
 int ev_jinteger(const ev_jnode *node, long long min, long long max, long long *out, ev_error *e);
+/* A number greater than 0 and less than 1 (a tolerance). */
+int ev_jfraction(const ev_jnode *node, double *out, ev_error *e);
 /* A number, string or boolean as it should appear after "--set key=": numbers written exactly. */
 int ev_jscalar_text(const ev_jnode *node, char **out, ev_error *e);
 /* One of `accepted` (NULL-terminated). */

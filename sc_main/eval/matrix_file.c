@@ -176,8 +176,8 @@ static int read_models(const ev_jnode *node, ev_matrix *m, ev_error *e) {
 }
 
 static int read_matrix(const ev_jnode *root, const char *baseline, ev_matrix *m, ev_error *e) {
-  static const char *const kKeys[] = {"description", "models",   "contexts",  "precisions", "tokens",
-                                      "accounting",  "baseline", "platforms", "dse",        NULL};
+  static const char *const kKeys[] = {"description", "models",    "contexts", "precisions", "tokens",    "accounting",
+                                      "baseline",    "platforms", "dse",      "reference",  "tolerance", NULL};
   ev_jnode node;
   const char *text = NULL;
   if (ev_jkeys(root, kKeys, e) != 0) return -1;
@@ -195,6 +195,8 @@ static int read_matrix(const ev_jnode *root, const char *baseline, ev_matrix *m,
   text = kEvAccountings[0];
   if (ev_jchild(root, "accounting", &node) && ev_jchoice(&node, kEvAccountings, &text, e) != 0) return -1;
   m->accounting = ev_strdup(text);
+  if (read_optional_path(root, "reference", m->path, &m->reference, e) != 0) return -1;
+  if (ev_jchild(root, "tolerance", &node) && ev_jfraction(&node, &m->tolerance, e) != 0) return -1;
   if (!ev_jchild(root, "platforms", &node)) return ev_jbad(root, e, "missing \"platforms\" (name, file, set, choose)");
   const long count = ev_jarray(&node, 1, e);
   if (count < 0) return -1;
@@ -285,5 +287,6 @@ void ev_matrix_free(ev_matrix *m) {
   free(m->baseline);
   free(m->platforms);
   free(m->dse);
+  free(m->reference);
   memset(m, 0, sizeof *m);
 }

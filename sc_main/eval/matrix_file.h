@@ -1,6 +1,7 @@
 /* The comparison matrix of kvnand-eval (docs/evaluation.md): models x contexts x precisions x
- * platforms, the baseline, and the DSE studies to run alongside. Paths inside the file are taken
- * relative to the file; every error names the file and the key path. */
+ * platforms, the baseline, the DSE studies to run alongside, and the reference values to compare
+ * the results with. Paths inside the file are taken relative to the file; every error names the
+ * file and the key path. */
 #pragma once
 
 #include <stddef.h>
@@ -44,6 +45,8 @@ typedef struct {
   size_t platform_count;
   ev_dse_entry *dse;
   size_t dse_count;
+  char *reference;  /* the reference values to compare with (a CSV file); NULL: none */
+  double tolerance; /* of that comparison; 0: not given */
 } ev_matrix;
 
 /* Decode precisions and accountings kvnand-sim accepts (docs/user-guide.md); NULL-terminated. */

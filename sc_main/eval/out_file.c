@@ -48,15 +48,29 @@ int ev_write_file(const char *path, const char *text, size_t length, ev_error *e
   return rc;
 }
 
-char *ev_read_text(const char *path) {
+char *ev_read_file(const char *path, ev_error *e) {
   FILE *in = fopen(path, "rb");
-  if (in == NULL) return NULL;
+  if (in == NULL) {
+    ev_fail(e, "%s: cannot open (%s)", path, strerror(errno));
+    return NULL;
+  }
   ev_buf text = {0};
   char chunk[8192];
   size_t n = 0;
   while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) ev_buf_addn(&text, chunk, n);
+  const int failed = ferror(in);
   fclose(in);
+  if (failed) {
+    ev_buf_free(&text);
+    ev_fail(e, "%s: cannot read (%s)", path, strerror(errno));
+    return NULL;
+  }
   return text.data != NULL ? text.data : ev_strdup("");
+}
+
+char *ev_read_text(const char *path) {
+  ev_error ignored;
+  return ev_read_file(path, &ignored);
 }
 
 int ev_exists(const char *path) {

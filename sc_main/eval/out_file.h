@@ -10,7 +10,10 @@
 int ev_mkdirs(const char *dir, ev_error *e);
 /* Writes text to "<path>.partial" and renames it to path. */
 int ev_write_file(const char *path, const char *text, size_t length, ev_error *e);
-/* The whole file as a NUL-terminated string, or NULL. */
+/* The whole file as a NUL-terminated string; NULL with e set ("<path>: cannot open (<why>)") when
+ * it cannot be opened or read. */
+char *ev_read_file(const char *path, ev_error *e);
+/* ev_read_file for callers that only need to know whether there is text. */
 char *ev_read_text(const char *path);
 int ev_exists(const char *path);
 

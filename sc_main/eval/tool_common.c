@@ -59,6 +59,15 @@ int ev_parse_count(const char *name, const char *text, long long min, long long 
   return 0;
 }
 
+int ev_parse_fraction(const char *name, const char *text, double *out, ev_error *e) {
+  char *end = NULL;
+  const double v = strtod(text, &end);
+  if (end == text || *end != '\0' || !(v > 0.0 && v < 1.0))
+    return ev_fail(e, "%s: expected %s, got \"%s\"", name, EV_FRACTION_ACCEPTED, text);
+  *out = v;
+  return 0;
+}
+
 int ev_parse_contexts(const char *text, unsigned long long **out, size_t *count, ev_error *e) {
   size_t n = 1;
   for (const char *p = text; *p != '\0'; ++p) n += *p == ',';

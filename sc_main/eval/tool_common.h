@@ -47,6 +47,8 @@ typedef struct {
 int ev_parse_command_line(int argc, char **argv, const ev_command_line *line, ev_error *e);
 /* A whole number from min to max for option `name`. */
 int ev_parse_count(const char *name, const char *text, long long min, long long max, long long *out, ev_error *e);
+/* A number greater than 0 and less than 1 for option `name` (a tolerance). */
+int ev_parse_fraction(const char *name, const char *text, double *out, ev_error *e);
 /* "128,1024,10240": distinct contexts from 0 to 2^32. */
 int ev_parse_contexts(const char *text, unsigned long long **out, size_t *count, ev_error *e);
 /* Wall-clock seconds from a fixed point (CLOCK_MONOTONIC), for durations. */
