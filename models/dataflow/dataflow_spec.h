@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "dataflow/kv_mapping.h"
+
 namespace kvnand::config {
 class Node;
 }
@@ -28,6 +30,8 @@ struct DataflowSpec {
   /// Discrete and NandKv: the SoC SRAM that gathers new K/V until a page is full, and its static power.
   std::uint64_t soc_kv_buffer_bytes = 0;
   double soc_kv_buffer_power_W = 0;
+  /// Where each KV stream's first page goes (KvMapping).
+  KvStreamStart kv_stream_start = KvStreamStart::Spread;
   /// A block read this many times since its erase counts as past the read-disturb limit.
   std::uint64_t read_disturb_limit_reads = 0;
   /// Seeds of the access-aware block choice and of the MoE expert choice.

@@ -79,7 +79,7 @@ DecodePlan::DecodePlan(const ModelSpec& model, const DecodeOptions& options, con
 
   kv_ = std::make_unique<KvMapping>(model.layers, model.kv_heads, model.head_dim, bits_.kv,
                                     static_cast<std::uint32_t>(kv_group_.dies.size()), g.planes_per_die,
-                                    g.page_data_bytes);
+                                    g.page_data_bytes, dataflow.kv_stream_start);
   const bool shared = dataflow.variant == Variant::Compact;
   capacity_ = check_capacity(*weights_, *kv_, options.context_tokens + options.decode_tokens, g.pages_per_block,
                              g.blocks_per_plane, g.page_data_bytes, shared);

@@ -12,13 +12,17 @@ constexpr std::uint64_t kByteBits = 8;
 
 }  // namespace
 
+const char* to_string(KvStreamStart start) { return start == KvStreamStart::Spread ? "spread" : "consecutive"; }
+
 KvMapping::KvMapping(std::uint32_t layers, std::uint32_t kv_heads, std::uint32_t head_dim, std::uint32_t kv_bits,
-                     std::uint32_t kv_dies, std::uint32_t planes_per_die, std::uint32_t page_data_bytes)
+                     std::uint32_t kv_dies, std::uint32_t planes_per_die, std::uint32_t page_data_bytes,
+                     KvStreamStart start)
     : layers_(layers),
       kv_heads_(kv_heads),
       kv_dies_(kv_dies),
       planes_per_die_(planes_per_die),
-      page_data_bytes_(page_data_bytes) {
+      page_data_bytes_(page_data_bytes),
+      start_(start) {
   if (layers == 0 || kv_heads == 0 || head_dim == 0 || kv_bits == 0 || kv_dies == 0 || planes_per_die == 0 ||
       page_data_bytes == 0)
     throw std::invalid_argument("KV mapping: every dimension must be > 0");
@@ -51,8 +55,15 @@ KvStream KvMapping::stream_at(std::uint64_t index) const {
                   index % 2 == 0 ? KvKind::K : KvKind::V};
 }
 
+std::uint64_t KvMapping::first_slot(const KvStream& stream) const {
+  const std::uint64_t index = stream_index(stream);
+  if (start_ == KvStreamStart::Consecutive) return index % slots();
+  const std::uint64_t per_layer = std::uint64_t{kv_heads_} * 2;
+  return ((index % per_layer) * slots() / per_layer + stream.layer) % slots();
+}
+
 std::uint64_t KvMapping::slot_of(const KvStream& stream, std::uint64_t page) const {
-  return (stream_index(stream) % slots() + page % slots()) % slots();
+  return (first_slot(stream) + page % slots()) % slots();
 }
 
 GroupPlane KvMapping::plane_of_slot(std::uint64_t slot) const {
@@ -70,7 +81,7 @@ std::vector<DieKvWork> KvMapping::work(const KvStream& stream, std::uint64_t pag
                                 " tokens, a page holds " + std::to_string(tokens_per_page_));
   if (pages == 0) return {};
   const std::uint64_t n = slots();
-  const std::uint64_t first_slot = stream_index(stream) % n;
+  const std::uint64_t first = first_slot(stream);
   const std::uint64_t base = pages / n;
   const std::uint64_t remainder = pages % n;
   if (base + (remainder > 0 ? 1 : 0) > std::numeric_limits<std::uint32_t>::max())
@@ -81,13 +92,13 @@ std::vector<DieKvWork> KvMapping::work(const KvStream& stream, std::uint64_t pag
   for (std::uint32_t plane = 0; plane < planes_per_die_; ++plane)
     for (std::uint32_t d = 0; d < kv_dies_; ++d) {
       const std::uint64_t slot = std::uint64_t{plane} * kv_dies_ + d;
-      const std::uint64_t offset = slot >= first_slot ? slot - first_slot : slot + n - first_slot;
+      const std::uint64_t offset = slot >= first ? slot - first : slot + n - first;
       const std::uint64_t count = base + (offset < remainder ? 1 : 0);
       result[d].pages_per_plane[plane] = static_cast<std::uint32_t>(count);
       result[d].tokens += count * tokens_per_page_;
     }
   if (last_page_tokens > 0)
-    result[(first_slot + pages - 1) % n % kv_dies_].tokens -= tokens_per_page_ - last_page_tokens;
+    result[(first + pages - 1) % n % kv_dies_].tokens -= tokens_per_page_ - last_page_tokens;
   // Every page holds at least one token, so a die without tokens holds no pages.
   result.erase(std::remove_if(result.begin(), result.end(), [](const DieKvWork& die) { return die.tokens == 0; }),
                result.end());

@@ -1,10 +1,13 @@
 // Page-level KV cache mapping (KVNAND's §7): a page holds consecutive tokens of exactly one
 // (layer, KV head, K or V) stream, so attention for one head reads only that head's pages.
 // Stream s's page p holds tokens [p * tokens_per_page, (p + 1) * tokens_per_page) and sits on
-// plane slot (s + p) % slots. Slots are numbered plane-major (slot i is plane i / kv_dies of die
-// i % kv_dies), so consecutive pages of a stream, and the same page of consecutive streams, land
-// on different dies and hence different channels. The mapping serves both variants: the KV die
-// group of the discrete variant, or all dies of the compact one.
+// plane slot (first_slot(s) + p) % slots. Slots are numbered plane-major (slot i is plane
+// i / kv_dies of die i % kv_dies), so consecutive pages of a stream land on different dies and
+// hence different channels. The 2k streams of a layer start slots / 2k slots apart (each owns its
+// share of the slots, the spread of the paper's tokens-per-page formula), shifted by one slot
+// per layer so that the layers' partial pages do not pile up on one plane's KV buffer. The
+// mapping serves both variants: the KV die group of the discrete variant, or all dies of the
+// compact one.
 #pragma once
 
 #include <array>
@@ -17,6 +20,17 @@
 namespace kvnand {
 
 enum class KvKind : std::uint8_t { K = 0, V = 1 };
+
+/// Where a stream's first page goes.
+enum class KvStreamStart : std::uint8_t {
+  /// A layer's 2k streams slots / 2k apart, plus the layer index: (j * slots / 2k + layer) % slots
+  /// for stream j = head * 2 + kind of the layer.
+  Spread,
+  /// Stream s at slot s % slots: a layer's streams crowd neighbouring slots while they are short.
+  Consecutive,
+};
+/// "spread", "consecutive".
+const char* to_string(KvStreamStart start);
 
 /// One (layer, KV head, K or V): the unit whose tokens share pages.
 struct KvStream {
@@ -38,7 +52,8 @@ class KvMapping {
   /// Throws std::invalid_argument on a zero argument, more than PlaneMask::kMaxPlanes planes, a
   /// token vector that is not whole bytes, or a page too small for one token.
   KvMapping(std::uint32_t layers, std::uint32_t kv_heads, std::uint32_t head_dim, std::uint32_t kv_bits,
-            std::uint32_t kv_dies, std::uint32_t planes_per_die, std::uint32_t page_data_bytes);
+            std::uint32_t kv_dies, std::uint32_t planes_per_die, std::uint32_t page_data_bytes,
+            KvStreamStart start = KvStreamStart::Spread);
 
   /// floor(page_data_bytes * 8 / (head_dim * kv_bits)).
   std::uint32_t tokens_per_page() const { return tokens_per_page_; }
@@ -54,10 +69,13 @@ class KvMapping {
   std::uint64_t slots() const { return std::uint64_t{kv_dies_} * planes_per_die_; }
 
   /// KV plane slots are plane-major so consecutive slots sit on different dies (and channels):
-  /// slot i -> die_index = i % kv_dies, plane = i / kv_dies. Page p of stream s -> slot (s + p) % slots.
+  /// slot i -> die_index = i % kv_dies, plane = i / kv_dies. Page p of stream s -> slot
+  /// (first_slot(s) + p) % slots.
   GroupPlane plane_of(const KvStream& stream, std::uint64_t page) const;
   std::uint64_t slot_of(const KvStream& stream, std::uint64_t page) const;
   GroupPlane plane_of_slot(std::uint64_t slot) const;
+  /// The slot of the stream's page 0.
+  std::uint64_t first_slot(const KvStream& stream) const;
 
   /// Pages [0, pages) of the stream, per die (ascending die_index, dies with >= 1 page only):
   /// page counts per plane and tokens held (all pages full: pages*tokens_per_page, except that
@@ -77,6 +95,7 @@ class KvMapping {
   std::uint32_t kv_dies_;
   std::uint32_t planes_per_die_;
   std::uint32_t page_data_bytes_;
+  KvStreamStart start_;
   std::uint32_t tokens_per_page_ = 0;
   std::uint32_t token_bytes_ = 0;
 };

@@ -64,7 +64,7 @@ TEST(Capacity, LlamaEightBKvBoundaryOnOneDie) {
   // pages everywhere: 67600 pages = 89 blocks each, 178 in all.
   WeightPlacement w(1, 32, kPage, kBf16);
   w.place({{4096, 4096}});  // 8192 pages: 256 per plane, 1 block
-  const KvMapping kv(32, 8, 128, kBf16, 1, 32, kPage);
+  const KvMapping kv(32, 8, 128, kBf16, 1, 32, kPage, KvStreamStart::Consecutive);
   EXPECT_FALSE(check_capacity(w, kv, 8449u * 16, 768, 177, kPage, false).oom);
   const CapacityReport over = check_capacity(w, kv, 8449u * 16 + 1, 768, 177, kPage, false);
   EXPECT_TRUE(over.oom);
@@ -73,6 +73,19 @@ TEST(Capacity, LlamaEightBKvBoundaryOnOneDie) {
   EXPECT_EQ(over.reason,
             "KV cache does not fit: KV die 0 plane 0 needs 178 blocks (89 K + 89 V), a plane has 177 "
             "(weights 0.03 GB + KV 17.72 GB at 135185 tokens, available 35.63 GB)");
+}
+
+TEST(Capacity, SpreadStartsPutBothKindsExtraPagesOnEveryPlane) {
+  // As above with the default starts: K stream of head h in layer l starts on slot 4h + l, its V
+  // on 4h + 2 + l, so every plane gets 8 extra K and 8 extra V pages and 8449 pages need
+  // 89 + 89 blocks, while 8448 pages (67584 of each kind = 88 blocks) fit.
+  WeightPlacement w(1, 32, kPage, kBf16);
+  w.place({{4096, 4096}});
+  const KvMapping kv(32, 8, 128, kBf16, 1, 32, kPage);
+  EXPECT_FALSE(check_capacity(w, kv, 8448u * 16, 768, 177, kPage, false).oom);
+  const CapacityReport over = check_capacity(w, kv, 8448u * 16 + 1, 768, 177, kPage, false);
+  EXPECT_TRUE(over.oom);
+  EXPECT_NE(over.reason.find("needs 178 blocks (89 K + 89 V)"), std::string::npos) << over.reason;
 }
 
 TEST(Capacity, WeightsThatDoNotFitAreNamedFirst) {

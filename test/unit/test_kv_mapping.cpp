@@ -18,8 +18,9 @@ namespace {
 constexpr std::uint32_t kPage = 4096;
 constexpr std::uint32_t kBf16 = 16;
 
-/// 2 layers x 2 KV heads, head_dim 128 BF16, on 2 dies x 2 planes: 8 streams, 4 slots.
-KvMapping small_mapping() { return KvMapping(2, 2, 128, kBf16, 2, 2, kPage); }
+/// 2 layers x 2 KV heads, head_dim 128 BF16, on 2 dies x 2 planes: 8 streams, 4 slots; stream s
+/// starts on slot s, so the walk of a stream's pages is seen alone.
+KvMapping small_mapping() { return KvMapping(2, 2, 128, kBf16, 2, 2, kPage, KvStreamStart::Consecutive); }
 
 std::vector<std::uint32_t> planes_of(const DieKvWork& work, std::uint32_t planes) {
   return std::vector<std::uint32_t>(work.pages_per_plane.begin(), work.pages_per_plane.begin() + planes);
@@ -100,7 +101,7 @@ TEST(KvMapping, WorkSkipsDiesWithoutPages) {
 TEST(KvMapping, LongContextSpreadsEvenlyOverAllPlanes) {
   // LLaMA3.1-70B shape on 16 dies x 32 planes: 99999 tokens = 6250 pages (last holds 15), 512
   // slots: 12 pages each, and 106 slots (from stream 1's slot 1 on) hold a 13th.
-  const KvMapping kv(80, 8, 128, kBf16, 16, 32, kPage);
+  const KvMapping kv(80, 8, 128, kBf16, 16, 32, kPage, KvStreamStart::Consecutive);
   const auto work = kv.work({0, 0, KvKind::V}, 6250, 15);
   ASSERT_EQ(work.size(), 16u);
   std::uint64_t pages = 0;
@@ -123,6 +124,42 @@ TEST(KvMapping, LongContextSpreadsEvenlyOverAllPlanes) {
   EXPECT_EQ(work[11].pages_per_plane[6], 12u);
   // Die 10: slots 10, 26, ..., 106 (planes 0..6) hold 13, planes 7..31 hold 12: 391 pages.
   EXPECT_EQ(work[10].tokens, 391u * 16 - 1);
+}
+
+TEST(KvMapping, ALayersStreamsStartEvenlyApartAndLayersShiftByOneSlot) {
+  // LLaMA2-7B shape on kvnand-c16: 32 layers x 32 KV heads = 64 streams a layer on 512 slots, so
+  // stream j of a layer starts 8 slots after stream j - 1, and layer l one slot after layer l - 1.
+  const KvMapping kv(32, 32, 128, kBf16, 16, 32, kPage);
+  EXPECT_EQ(kv.first_slot({0, 0, KvKind::K}), 0u);
+  EXPECT_EQ(kv.first_slot({0, 0, KvKind::V}), 8u);
+  EXPECT_EQ(kv.first_slot({0, 1, KvKind::K}), 16u);
+  EXPECT_EQ(kv.first_slot({0, 31, KvKind::V}), 504u);
+  EXPECT_EQ(kv.first_slot({5, 31, KvKind::V}), 509u);
+  EXPECT_EQ(kv.first_slot({31, 31, KvKind::V}), 23u);  // (504 + 31) % 512
+  EXPECT_EQ(kv.slot_of({5, 31, KvKind::V}, 4), 1u);     // wraps
+  // At a 128-token context (8 pages a stream) a layer's 64 streams fill every slot once.
+  std::set<std::uint64_t> slots;
+  for (std::uint32_t head = 0; head < 32; ++head)
+    for (KvKind kind : {KvKind::K, KvKind::V})
+      for (std::uint64_t page = 0; page < 8; ++page) slots.insert(kv.slot_of({7, head, kind}, page));
+  EXPECT_EQ(slots.size(), 512u);
+  // The same pages with consecutive starts crowd 71 slots.
+  const KvMapping crowded(32, 32, 128, kBf16, 16, 32, kPage, KvStreamStart::Consecutive);
+  slots.clear();
+  for (std::uint32_t head = 0; head < 32; ++head)
+    for (KvKind kind : {KvKind::K, KvKind::V})
+      for (std::uint64_t page = 0; page < 8; ++page) slots.insert(crowded.slot_of({7, head, kind}, page));
+  EXPECT_EQ(slots.size(), 71u);
+}
+
+TEST(KvMapping, MoreStreamsThanSlotsShareStartSlotsEvenly) {
+  // 8 streams a layer on 4 slots: two streams start on each slot.
+  const KvMapping kv(2, 4, 128, kBf16, 2, 2, kPage);
+  std::vector<std::uint32_t> starts(4, 0);
+  for (std::uint32_t head = 0; head < 4; ++head)
+    for (KvKind kind : {KvKind::K, KvKind::V}) ++starts[kv.first_slot({1, head, kind})];
+  EXPECT_EQ(starts, (std::vector<std::uint32_t>{2, 2, 2, 2}));
+  EXPECT_EQ(kv.first_slot({1, 0, KvKind::V}), 1u);  // 1 x 4 / 8 = 0, + layer 1
 }
 
 // ---- KvBlockAllocator ----
