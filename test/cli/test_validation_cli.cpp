@@ -350,5 +350,36 @@ TEST(ValidationFiles, PaperFig12MatrixAcceptsItsReference) {
   ev_matrix_free(&standard);
 }
 
+TEST(ValidationFiles, AblationMatrixIsTheFig12MatrixWithTheDocumentedSwitches) {
+  ev_error e;
+  ev_matrix fig12, ablations;
+  ASSERT_EQ(ev_matrix_load((kSource + "/platforms/evaluations/paper-fig12.json").c_str(), nullptr, &fig12, &e), 0)
+      << e.text;
+  ASSERT_EQ(ev_matrix_load((kSource + "/platforms/evaluations/paper-fig12-ablations.json").c_str(), nullptr,
+                           &ablations, &e),
+            0)
+      << e.text;
+  const auto strings = [](const ev_strings& l) { return std::vector<std::string>(l.items, l.items + l.count); };
+  EXPECT_EQ(strings(ablations.model_labels), strings(fig12.model_labels));
+  EXPECT_EQ(std::vector<unsigned long long>(ablations.contexts, ablations.contexts + ablations.context_count),
+            std::vector<unsigned long long>(fig12.contexts, fig12.contexts + fig12.context_count));
+  EXPECT_EQ(ablations.tokens, fig12.tokens);
+  EXPECT_STREQ(ablations.accounting, fig12.accounting);
+  EXPECT_STREQ(ablations.reference, fig12.reference);
+  ASSERT_EQ(ablations.platform_count, fig12.platform_count);
+  // docs/validation.md: the ablations kvnand can switch on, platform by platform.
+  const std::vector<std::vector<std::string>> sets = {{}, {"controller.readout_spare_bytes=false"}, {}, {}};
+  for (std::size_t p = 0; p < fig12.platform_count; ++p) {
+    EXPECT_STREQ(ablations.platforms[p].name, fig12.platforms[p].name);
+    EXPECT_STREQ(ablations.platforms[p].file, fig12.platforms[p].file);
+    EXPECT_EQ(strings(ablations.platforms[p].set), sets[p]) << ablations.platforms[p].name;
+  }
+  ev_reference ref;
+  ASSERT_EQ(ev_reference_load(ablations.reference, &ablations, &ref, &e), 0) << e.text;
+  ev_reference_free(&ref);
+  ev_matrix_free(&ablations);
+  ev_matrix_free(&fig12);
+}
+
 }  // namespace
 }  // namespace kvnand::test
