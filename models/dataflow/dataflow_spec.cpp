@@ -9,6 +9,8 @@ namespace kvnand {
 namespace {
 constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 40;
 constexpr std::uint64_t kMaxCount = std::numeric_limits<std::uint64_t>::max() >> 11;
+/// More than any model's KV heads; a step never takes more groups than the layer has.
+constexpr std::uint64_t kMaxHeadGroups = 65536;
 }  // namespace
 
 const char* to_string(Variant variant) {
@@ -35,14 +37,17 @@ DataflowSpec parse_dataflow_spec(config::Node node, std::uint32_t total_dies) {
     spec.soc_kv_buffer_bytes = node.integer("soc_kv_buffer_bytes", 1, kMaxBytes);
     spec.soc_kv_buffer_power_W = node.number("soc_kv_buffer_power_W", config::non_negative("W"));
   }
-  if (spec.variant == Variant::Discrete) spec.head_group_pipelining = node.boolean_or("head_group_pipelining", true);
+  if (spec.variant == Variant::Discrete) {
+    spec.head_group_pipelining = node.boolean_or("head_group_pipelining", true);
+    spec.head_groups_per_step = static_cast<std::uint32_t>(node.integer_or("head_groups_per_step", 1, 1, kMaxHeadGroups));
+  }
   for (const char* key : {"g2_dies", "soc_kv_buffer_bytes", "soc_kv_buffer_power_W"})
     if (!split && node.has(key))
       node.fail(key, "applies to the \"discrete\" and \"nand_kv\" variants only (dataflow.variant is \"" + variant +
                          "\")");
-  if (spec.variant != Variant::Discrete && node.has("head_group_pipelining"))
-    node.fail("head_group_pipelining",
-              "applies to the \"discrete\" variant only (dataflow.variant is \"" + variant + "\")");
+  for (const char* key : {"head_group_pipelining", "head_groups_per_step"})
+    if (spec.variant != Variant::Discrete && node.has(key))
+      node.fail(key, "applies to the \"discrete\" variant only (dataflow.variant is \"" + variant + "\")");
   spec.kv_stream_start = node.choice_or("kv_stream_start", to_string(KvStreamStart::Spread),
                                        {to_string(KvStreamStart::Spread), to_string(KvStreamStart::Consecutive)}) ==
                                  to_string(KvStreamStart::Spread)

@@ -27,6 +27,9 @@ struct DataflowSpec {
   std::uint32_t g2_dies = 0;
   /// Discrete: G1 generates head group i+1 while G2 attends head group i.
   bool head_group_pipelining = true;
+  /// Discrete: head groups per pipeline step: G1 generates their Q, K and V in one GEMV and G2
+  /// attends them concurrently (the last step of a layer takes what is left).
+  std::uint32_t head_groups_per_step = 1;
   /// Discrete and NandKv: the SoC SRAM that gathers new K/V until a page is full, and its static power.
   std::uint64_t soc_kv_buffer_bytes = 0;
   double soc_kv_buffer_power_W = 0;

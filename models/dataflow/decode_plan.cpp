@@ -132,9 +132,13 @@ void DecodePlan::place_weights(const FlashGeometry& geometry) {
   for (std::uint32_t layer = 0; layer < model_.layers; ++layer) {
     LayerWeights lw;
     if (per_group) {
+      // One GEMV per pipeline step: the Q, K and V rows of the step's head groups.
       const std::uint64_t group_q_rows = std::uint64_t{model_.group_size()} * head_dim;
-      for (std::uint32_t group = 0; group < model_.kv_heads; ++group)
-        lw.qkv.push_back(weights_->place({{group_q_rows, hidden}, {head_dim, hidden}, {head_dim, hidden}}));
+      for (std::uint32_t first = 0; first < model_.kv_heads; first += dataflow_.head_groups_per_step) {
+        const std::uint64_t groups = std::min(dataflow_.head_groups_per_step, model_.kv_heads - first);
+        lw.qkv.push_back(
+            weights_->place({{groups * group_q_rows, hidden}, {groups * head_dim, hidden}, {groups * head_dim, hidden}}));
+      }
     } else {
       const std::uint64_t kv_rows = std::uint64_t{model_.kv_heads} * head_dim;
       lw.qkv.push_back(weights_->place({{q_rows, hidden}, {kv_rows, hidden}, {kv_rows, hidden}}));

@@ -123,6 +123,8 @@ class DecodeRuntime : public sc_core::sc_module {
   void attention_discrete(std::uint32_t layer);
   void attention_compact(std::uint32_t layer);
   void attend_head_group(std::uint32_t layer, std::uint32_t group);
+  /// Head groups first .. first + count - 1 of a layer, concurrently (append, logit, softmax, attend).
+  void attend_head_groups(std::uint32_t layer, std::uint32_t first, std::uint32_t count);
   /// Logit, softmax, attend and merge for a query (values when query.q is set); returns pages read.
   std::uint64_t attention(const AttendQuery& query);
   /// Throws KvCapacityError when appending one token to each of `streams` would need a KV page

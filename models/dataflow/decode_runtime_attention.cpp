@@ -15,35 +15,46 @@ namespace kvnand {
 void DecodeRuntime::attention_discrete(std::uint32_t layer) {
   const ModelSpec& model = plan_.model();
   const LayerWeights& lw = plan_.layers()[layer];
-  const std::uint64_t rope_elements = (std::uint64_t{model.group_size()} + 1) * model.head_dim;
-  auto generate = [&](std::uint32_t group) {
-    gemv(plan_.weight_group(), lw.qkv[group], model.hidden, token_tag(Phase::Qkv, layer, group));
-    npu(NpuOpKind::Rope, rope_elements, 0, token_tag(Phase::NpuOther, layer, group));
+  const std::uint32_t per_step = plan_.dataflow().head_groups_per_step;
+  const auto steps = static_cast<std::uint32_t>(lw.qkv.size());
+  auto first_group = [&](std::uint32_t step) { return step * per_step; };
+  auto groups_in = [&](std::uint32_t step) { return std::min(per_step, model.kv_heads - first_group(step)); };
+  auto generate = [&](std::uint32_t step) {
+    const std::uint32_t first = first_group(step);
+    gemv(plan_.weight_group(), lw.qkv[step], model.hidden, token_tag(Phase::Qkv, layer, first));
+    npu(NpuOpKind::Rope, (std::uint64_t{model.group_size()} + 1) * model.head_dim * groups_in(step), 0,
+        token_tag(Phase::NpuOther, layer, first));
+  };
+  auto attend = [&](std::uint32_t step) {
+    if (groups_in(step) == 1)
+      attend_head_group(layer, first_group(step));
+    else
+      attend_head_groups(layer, first_group(step), groups_in(step));
   };
   if (!plan_.dataflow().head_group_pipelining) {
-    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
-      generate(group);
-      attend_head_group(layer, group);
+    for (std::uint32_t step = 0; step < steps; ++step) {
+      generate(step);
+      attend(step);
     }
     return;
   }
-  // G1 runs ahead generating head group i+1 while G2 attends head group i.
+  // G1 runs ahead generating step i+1 while G2 attends step i.
   std::uint32_t generated = 0;
-  sc_core::sc_event group_ready;
+  sc_core::sc_event step_ready;
   JoinCounter join;
   join.add(2);
   pool_.start([&] {
-    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
-      generate(group);
+    for (std::uint32_t step = 0; step < steps; ++step) {
+      generate(step);
       ++generated;
-      group_ready.notify();
+      step_ready.notify();
     }
     join.done();
   });
   pool_.start([&] {
-    for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
-      while (generated <= group) sc_core::wait(group_ready);
-      attend_head_group(layer, group);
+    for (std::uint32_t step = 0; step < steps; ++step) {
+      while (generated <= step) sc_core::wait(step_ready);
+      attend(step);
     }
     join.done();
   });
@@ -56,8 +67,12 @@ void DecodeRuntime::attention_compact(std::uint32_t layer) {
   gemv(plan_.weight_group(), plan_.layers()[layer].qkv.front(), model.hidden, token_tag(Phase::Qkv, layer));
   npu(NpuOpKind::Rope, (std::uint64_t{model.heads} + model.kv_heads) * model.head_dim, 0,
       token_tag(Phase::NpuOther, layer));
+  attend_head_groups(layer, 0, model.kv_heads);
+}
+
+void DecodeRuntime::attend_head_groups(std::uint32_t layer, std::uint32_t first, std::uint32_t count) {
   JoinCounter join;
-  for (std::uint32_t group = 0; group < model.kv_heads; ++group) {
+  for (std::uint32_t group = first; group < first + count; ++group) {
     join.add();
     pool_.start([this, &join, layer, group] {
       attend_head_group(layer, group);

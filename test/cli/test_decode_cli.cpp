@@ -77,6 +77,27 @@ TEST_F(DecodeCli, HeadGroupPipeliningHelpsMostWhenAttentionIsNearQkv) {
   EXPECT_GT(far_on, far_off * 0.975);
 }
 
+TEST_F(DecodeCli, StepsOfSeveralHeadGroupsDoTheSameWorkWithFewerCommands) {
+  // tiny-mha (2 layers, 4 KV heads) at a short context: each step costs a QKV GEMV (broadcast,
+  // kernels, partial sums) and a RoPE; steps of 2 or 4 head groups do the same MACs and page
+  // reads with 2 x 2 or 2 x 3 fewer GEMVs and RoPEs, and take less time per token.
+  const std::string args = "--model tiny-mha --context 64 --tokens 2 --quiet";
+  std::vector<nlohmann::json> reports;
+  for (const char* n : {"1", "2", "4"}) {
+    ASSERT_EQ(decode("tiny-decode-d", args + " --set dataflow.head_groups_per_step=" + n, n).status, 0);
+    reports.push_back(report(n));
+    EXPECT_EQ(reports.back()["config"]["dataflow"]["head_groups_per_step"], std::stoi(n));
+  }
+  for (std::size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i]["work"]["macs"], reports[0]["work"]["macs"]);
+    EXPECT_EQ(reports[i]["work"]["page_reads"], reports[0]["work"]["page_reads"]);
+    EXPECT_LT(reports[i]["latency_per_token_s"].get<double>(), reports[i - 1]["latency_per_token_s"].get<double>());
+  }
+  // Per token and layer, a step fewer is an NPU aggregation and a RoPE fewer: 2 tokens x 2 layers.
+  EXPECT_EQ(reports[0]["work"]["npu_operations"].get<int>() - reports[1]["work"]["npu_operations"].get<int>(), 16);
+  EXPECT_EQ(reports[0]["work"]["npu_operations"].get<int>() - reports[2]["work"]["npu_operations"].get<int>(), 24);
+}
+
 TEST_F(DecodeCli, PageModeAndStreamModeAgree) {
   const std::string args = "--model tiny-moe --context 300 --tokens 3";
   ASSERT_EQ(decode("tiny-decode-d", args + " --quiet --set ifc.pipeline_mode=stream", "stream").status, 0);

@@ -64,6 +64,24 @@ TEST(Decode, OneKeyPageReadServesTheWholeHeadGroup) {
             kTinyStreams / 2 * 4);
 }
 
+TEST(Decode, ADiscreteStepCarriesSeveralHeadGroups) {
+  // tiny-mha: 4 KV heads. Steps of 3 groups: one QKV GEMV of 3 groups, then one of the last group.
+  struct Case {
+    std::uint32_t per_step;
+    std::size_t gemvs;
+  };
+  for (const Case c : {Case{1, 4}, Case{2, 2}, Case{3, 2}, Case{64, 1}}) {
+    DecodePlan plan(workload("tiny-mha"), options(64, 1),
+                    decode_platform("tiny-decode-d", {"dataflow.head_groups_per_step=" + std::to_string(c.per_step)})
+                        .flash,
+                    decode_platform("tiny-decode-d").channels, *decode_platform("tiny-decode-d").ifc,
+                    *decode_platform("tiny-decode-d", {"dataflow.head_groups_per_step=" + std::to_string(c.per_step)})
+                         .dataflow,
+                    0);
+    ASSERT_EQ(plan.layers()[0].qkv.size(), c.gemvs) << c.per_step;
+  }
+}
+
 TEST(Decode, BreakdownAddsUpToTheLatency) {
   DecodeBench bench(decode_platform("tiny-decode-d"), workload("tiny-moe"), options(200, 3));
   bench.run();

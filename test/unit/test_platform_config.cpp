@@ -169,6 +169,23 @@ TEST(PlatformConfig, ErrorInASubFileNamesThatFile) {
                          "(pages_per_block x blocks_per_plane x page_data_bytes x 8 / 2^30)");
 }
 
+TEST(PlatformConfig, DataflowStepAndStreamStartKeysAreChecked) {
+  const std::string kD = kPlatforms + "/kvnand-d.json";
+  EXPECT_EQ(load_platform(kD, {}).dataflow->head_groups_per_step, 1u);
+  EXPECT_EQ(load_platform(kD, sets({"dataflow.head_groups_per_step=64"})).dataflow->head_groups_per_step, 64u);
+  EXPECT_EQ(error_of([&] { load_platform(kD, sets({"dataflow.head_groups_per_step=0"})); }),
+            "--set: dataflow.head_groups_per_step: expected an integer from 1 to 65536, got 0");
+  EXPECT_EQ(error_of([] { load_platform(kC16, sets({"dataflow.head_groups_per_step=2"})); }),
+            "--set: dataflow.head_groups_per_step: applies to the \"discrete\" variant only (dataflow.variant is "
+            "\"compact\")");
+  EXPECT_EQ(load_platform(kC16, {}).dataflow->kv_stream_start, KvStreamStart::Spread);
+  EXPECT_EQ(load_platform(kC16, sets({"dataflow.kv_stream_start=consecutive"})).dataflow->kv_stream_start,
+            KvStreamStart::Consecutive);
+  EXPECT_NE(error_of([] { load_platform(kC16, sets({"dataflow.kv_stream_start=random"})); }).find(
+                "dataflow.kv_stream_start"),
+            std::string::npos);
+}
+
 // ---- broken platforms ---------------------------------------------------------------------
 
 TEST(PlatformConfig, UnknownTopLevelKey) {
