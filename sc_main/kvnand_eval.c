@@ -210,10 +210,14 @@ static cJSON *run_record(const options *o, const plan *p, const char *sim, const
     cJSON_AddStringToObject(item, "name", pl->name);
     cJSON_AddStringToObject(item, "file", pl->file);
     cJSON_AddItemToObject(item, "set", string_array(&pl->set));
-    if (pl->choose_key != NULL) {
+    const ev_choose *c = &pl->choose;
+    if (c->axis_count > 0) {
       cJSON *choose = cJSON_AddObjectToObject(item, "choose");
-      cJSON_AddStringToObject(choose, "key", pl->choose_key);
-      cJSON_AddItemToObject(choose, "values", string_array(&pl->choose_values));
+      cJSON_AddStringToObject(choose, "key", c->axes[0].key);
+      cJSON_AddItemToObject(choose, "values", string_array(&c->axes[0].values));
+      cJSON *also = c->axis_count > 1 ? cJSON_AddObjectToObject(choose, "also") : NULL;
+      for (size_t a = 1; a < c->axis_count; ++a)
+        cJSON_AddItemToObject(also, c->axes[a].key, string_array(&c->axes[a].values));
     }
     cJSON_AddItemToArray(platforms, item);
   }

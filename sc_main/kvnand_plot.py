@@ -310,6 +310,18 @@ def plot_dse(folder, quiet):
 # ---- kvnand-eval report ------------------------------------------------------------------------
 
 
+def short_settings(chosen):
+    """results.csv's chosen settings with each key's last part: "g2_dies=3, head_groups_per_step=2"."""
+    settings = (setting.split("=", 1) for setting in chosen.split(";"))
+    return ", ".join(key.split(".")[-1] + "=" + value for key, value in settings)
+
+
+def choose_text(choose):
+    """run.json's choose of a platform: "dataflow.g2_dies in {1, 2}", then each "also" key the same way."""
+    keys = [(choose["key"], choose["values"])] + list(choose.get("also", {}).items())
+    return " x ".join(f"{key} in {{{', '.join(values)}}}" for key, values in keys)
+
+
 def tokens_table(run, rows, precision):
     index = row_index(rows)
     platforms = [p["name"] for p in run["platforms"]]
@@ -320,7 +332,7 @@ def tokens_table(run, rows, precision):
             for platform in platforms:
                 r = index.get((platform, model, str(context), precision))
                 if r and r["status"] == "ok":
-                    chosen = f" ({r['chosen'].split('.')[-1]})" if r["chosen"] else ""
+                    chosen = f" ({short_settings(r['chosen'])})" if r["chosen"] else ""
                     cells.append(f"{float(r['tokens_per_s']):.2f}{chosen}")
                 else:
                     cells.append(status_label(r))
@@ -342,7 +354,7 @@ def plot_eval(folder, quiet):
              f"out of memory, {counts['failed']} failed" + (f", {counts['not_run']} not run" if counts["not_run"] else "")
              + ".", "", "| platform | file | overrides | choose |", "|---|---|---|---|"]
     for p in run["platforms"]:
-        choose = f"{p['choose']['key']} in {{{', '.join(p['choose']['values'])}}}" if "choose" in p else ""
+        choose = choose_text(p["choose"]) if "choose" in p else ""
         lines.append(f"| {p['name']} | `{p['file']}` | {md('; '.join(p['set']))} | {choose} |")
     lines += ["", f"## Speed-up over {run['baseline']}", "", open(os.path.join(folder, "speedup.md")).read().rstrip(), ""]
     # run.json, not the file's presence, says whether this run compared: an earlier run in the same

@@ -6,6 +6,8 @@ static const long long kEvMaxContext = 4294967296LL;
 static const long long kEvMaxTokens = 1048576LL;
 static const long long kEvMaxDies = 1024; /* a study runs (dies x contexts) simulations */
 static const long long kEvMaxJobs = 1024;
+/* The runs of one point of a "choose" platform: every combination of its keys' values. */
+static const long long kEvMaxChooseRuns = 1024;
 
 /* A reference value and ours agree when |ours / reference - 1| is at most the tolerance
  * (kvnand-eval --reference): 0 would demand equal doubles, 1 would accept any ratio below 2. */

@@ -10,12 +10,6 @@ static const char *const kColumns[] = {"platform", "platform_file", "model", "co
                                        "tokens",   "accounting",    "set",   "chosen",  "status",
                                        "message",  "run_dir",       NULL};
 
-/* "dataflow.g2_dies" -> "g2_dies": enough to tell the candidates apart in a progress line. */
-static const char *short_key(const char *key) {
-  const char *dot = strrchr(key, '.');
-  return dot != NULL ? dot + 1 : key;
-}
-
 static void plan_runs(const ev_eval *ev, const ev_point *p, const char *sim, const char *out_dir, size_t digits) {
   const ev_matrix *m = ev->m;
   const ev_platform_entry *platform = &m->platforms[p->platform];
@@ -23,11 +17,14 @@ static void plan_runs(const ev_eval *ev, const ev_point *p, const char *sim, con
     const size_t index = p->first_run + v;
     ev_strings sets = {0};
     for (size_t i = 0; i < platform->set.count; ++i) ev_strings_add(&sets, platform->set.items[i]);
-    char *choice = platform->choose_key != NULL
-                       ? ev_printf(" %s=%s", short_key(platform->choose_key), platform->choose_values.items[v])
-                       : ev_strdup("");
-    if (platform->choose_key != NULL)
-      ev_strings_add_owned(&sets, ev_printf("%s=%s", platform->choose_key, platform->choose_values.items[v]));
+    const ev_choose *c = &platform->choose;
+    for (size_t a = 0; a < c->axis_count; ++a)
+      ev_strings_add_owned(&sets,
+                           ev_printf("%s=%s", c->axes[a].key, c->axes[a].values.items[ev_choose_value(c, v, a)]));
+    /* " g2_dies=3 head_groups_per_step=2": enough to tell the candidates apart in a progress line */
+    char *settings = ev_choose_text(c, v, 0, " ", 1);
+    char *choice = ev_printf("%s%s", c->axis_count > 0 ? " " : "", settings);
+    free(settings);
     const ev_sim_args args = {platform->file, m->models.items[p->model], m->precisions.items[p->precision],
                               m->accounting,  m->contexts[p->context],   m->tokens,
                               &sets};
@@ -36,9 +33,7 @@ static void plan_runs(const ev_eval *ev, const ev_point *p, const char *sim, con
     char *id =
         ev_printf("%0*zu-%s-%s-%llu-%s%s", (int)digits, index + 1, platform->name, m->model_labels.items[p->model],
                   m->contexts[p->context], m->precisions.items[p->precision], choice);
-    char *space = strchr(id, ' ');
-    if (space != NULL) *space = '-';
-    char *safe = ev_file_safe(id);
+    char *safe = ev_file_safe(id); /* the spaces of `choice` become '-' */
     char *relative = ev_printf("runs/%s", safe);
     ev_run_init(&ev->runs[index], sim, &args, out_dir, relative, label);
     free(relative);
@@ -61,8 +56,7 @@ void ev_eval_plan(const ev_matrix *m, const char *sim, const char *out_dir, ev_e
       for (size_t mo = 0; mo < m->models.count; ++mo)
         for (size_t pl = 0; pl < m->platform_count; ++pl) {
           ev_point *p = &ev->points[ev->point_count++];
-          *p = (ev_point){pl, mo, c, r, runs, 1, EV_NOT_RUN, NULL, 0, NULL};
-          if (m->platforms[pl].choose_key != NULL) p->run_count = m->platforms[pl].choose_values.count;
+          *p = (ev_point){pl, mo, c, r, runs, ev_choose_runs(&m->platforms[pl].choose), EV_NOT_RUN, NULL, 0, NULL};
           p->chosen = p->run_count;
           p->message = ev_strdup("");
           runs += p->run_count;
@@ -73,49 +67,61 @@ void ev_eval_plan(const ev_matrix *m, const char *sim, const char *out_dir, ev_e
   for (size_t i = 0; i < ev->point_count; ++i) plan_runs(ev, &ev->points[i], sim, out_dir, digits);
 }
 
-static void settle(const ev_eval *ev, ev_point *p) {
-  const ev_platform_entry *platform = &ev->m->platforms[p->platform];
-  const ev_run *runs = &ev->runs[p->first_run];
-  size_t failed = 0, not_run = 0;
-  const ev_run *first_oom = NULL, *first_failed = NULL;
-  for (size_t v = 0; v < p->run_count; ++v) {
+ev_run_group ev_eval_group(const ev_run *runs, size_t count) {
+  ev_run_group g = {EV_OOM, count, 0, 0, count, count};
+  for (size_t v = 0; v < count; ++v) {
     const ev_run *r = &runs[v];
-    if (r->status == EV_NOT_RUN) ++not_run;
-    if (r->status == EV_FAILED && failed++ == 0) first_failed = r;
-    if (r->status == EV_OOM && first_oom == NULL) first_oom = r;
-    /* strictly lower: a tie goes to the value listed first */
+    if (r->status == EV_NOT_RUN) ++g.not_run;
+    if (r->status == EV_FAILED && g.failed++ == 0) g.first_failed = v;
+    if (r->status == EV_OOM && g.first_oom == count) g.first_oom = v;
+    /* strictly lower: a tie goes to the run listed first */
     if (r->status == EV_OK &&
-        (p->chosen == p->run_count || r->report.latency_per_token_s < runs[p->chosen].report.latency_per_token_s))
-      p->chosen = v;
+        (g.fastest == count || r->report.latency_per_token_s < runs[g.fastest].report.latency_per_token_s))
+      g.fastest = v;
   }
+  g.status = g.not_run > 0 ? EV_NOT_RUN : g.fastest < count ? EV_OK : g.failed > 0 ? EV_FAILED : EV_OOM;
+  return g;
+}
+
+static void settle(const ev_eval *ev, ev_point *p) {
+  const ev_choose *c = &ev->m->platforms[p->platform].choose;
+  const ev_run *runs = &ev->runs[p->first_run];
+  const ev_run_group g = ev_eval_group(runs, p->run_count);
   free(p->message);
-  if (platform->choose_key == NULL) {
+  if (c->axis_count == 0) {
     p->status = runs[0].status;
     p->row_run = &runs[0];
     p->chosen = p->run_count;
     p->message = ev_strdup(runs[0].message);
-  } else if (not_run > 0) {
-    p->status = EV_NOT_RUN;
-    p->chosen = p->run_count;
-    p->message =
-        ev_printf("interrupted: %zu of %zu values of %s did not run", not_run, p->run_count, platform->choose_key);
-  } else if (p->chosen < p->run_count) {
-    p->status = EV_OK;
-    p->row_run = &runs[p->chosen];
-    p->message = failed == 0 ? ev_strdup("")
-                             : ev_printf("%zu of %zu values of %s failed (see candidates.csv)", failed, p->run_count,
-                                         platform->choose_key);
-  } else if (failed > 0) {
-    p->status = EV_FAILED;
-    p->row_run = first_failed;
-    p->message = ev_printf("no value of %s fits and runs: %zu failed, the first with %s", platform->choose_key, failed,
-                           first_failed->message);
-  } else {
-    p->status = EV_OOM;
-    p->row_run = first_oom;
-    p->message = ev_printf("every value of %s is out of memory; at %s=%s: %s", platform->choose_key,
-                           platform->choose_key, platform->choose_values.items[0], first_oom->message);
+    return;
   }
+  p->status = g.status;
+  p->chosen = g.status == EV_OK ? g.fastest : p->run_count;
+  char *keys = ev_choose_keys(c, 0);
+  switch (g.status) {
+    case EV_NOT_RUN:
+      p->message = ev_printf("interrupted: %zu of %zu values of %s did not run", g.not_run, p->run_count, keys);
+      break;
+    case EV_OK:
+      p->row_run = &runs[g.fastest];
+      p->message = g.failed == 0 ? ev_strdup("")
+                                 : ev_printf("%zu of %zu values of %s failed (see candidates.csv)", g.failed,
+                                             p->run_count, keys);
+      break;
+    case EV_FAILED:
+      p->row_run = &runs[g.first_failed];
+      p->message = ev_printf("no value of %s fits and runs: %zu failed, the first with %s", keys, g.failed,
+                             p->row_run->message);
+      break;
+    case EV_OOM: {
+      char *first = ev_choose_text(c, 0, 0, ";", 0);
+      p->row_run = &runs[g.first_oom];
+      p->message = ev_printf("every value of %s is out of memory; at %s: %s", keys, first, p->row_run->message);
+      free(first);
+      break;
+    }
+  }
+  free(keys);
 }
 
 void ev_eval_settle(ev_eval *ev) {
@@ -155,10 +161,8 @@ void ev_eval_results_csv(const ev_eval *ev, ev_buf *out) {
   ev_table_init(&t, kColumns);
   for (size_t i = 0; i < ev->point_count; ++i) {
     const ev_point *p = &ev->points[i];
-    const ev_platform_entry *platform = &ev->m->platforms[p->platform];
-    char *chosen = p->chosen < p->run_count && platform->choose_key != NULL
-                       ? ev_printf("%s=%s", platform->choose_key, platform->choose_values.items[p->chosen])
-                       : ev_strdup("");
+    const ev_choose *c = &ev->m->platforms[p->platform].choose;
+    char *chosen = p->chosen < p->run_count ? ev_choose_text(c, p->chosen, 0, ";", 0) : ev_strdup("");
     add_row(&t, ev, p, p->row_run, p->status, chosen, p->message);
     free(chosen);
   }
@@ -171,10 +175,10 @@ void ev_eval_candidates_csv(const ev_eval *ev, ev_buf *out) {
   ev_table_init(&t, kColumns);
   for (size_t i = 0; i < ev->point_count; ++i) {
     const ev_point *p = &ev->points[i];
-    const ev_platform_entry *platform = &ev->m->platforms[p->platform];
-    for (size_t v = 0; platform->choose_key != NULL && v < p->run_count; ++v) {
+    const ev_choose *c = &ev->m->platforms[p->platform].choose;
+    for (size_t v = 0; c->axis_count > 0 && v < p->run_count; ++v) {
       const ev_run *r = &ev->runs[p->first_run + v];
-      char *value = ev_printf("%s=%s", platform->choose_key, platform->choose_values.items[v]);
+      char *value = ev_choose_text(c, v, 0, ";", 0);
       add_row(&t, ev, p, r, r->status, value, r->message);
       free(value);
     }

@@ -1,5 +1,6 @@
 /* The points of a kvnand-eval matrix (platform x model x context x precision), their runs (one,
- * or one per value of a "choose" key), the choice among them, and results.csv / candidates.csv. */
+ * or one per combination of a "choose"'s values), the choice among them, and results.csv /
+ * candidates.csv. */
 #pragma once
 
 #include <stddef.h>
@@ -11,10 +12,10 @@
 typedef struct {
   size_t platform, model, context, precision; /* indices into the matrix */
   size_t first_run;
-  size_t run_count; /* the platform's choose values, or 1 */
+  size_t run_count; /* the combinations of the platform's choose values (ev_choose_runs), or 1 */
   ev_status status;
   const ev_run *row_run; /* the run the row shows (the chosen one, else the first OOM or failure); NULL: none */
-  size_t chosen;         /* index of the chosen value; run_count when none */
+  size_t chosen;         /* index of the chosen run among the point's; run_count when none */
   char *message;
 } ev_point;
 
@@ -25,6 +26,16 @@ typedef struct {
   ev_run *runs;
   size_t run_count;
 } ev_eval;
+
+/* What a group of runs (a point's, or those at one value of its choose key) comes to. */
+typedef struct {
+  ev_status status; /* not run when one did not run; else ok when one fits; else failed when one failed; else oom */
+  size_t fastest;   /* the fitting run with the lowest latency_per_token_s (a tie: the first); count when none */
+  size_t failed, not_run;
+  size_t first_failed, first_oom; /* count when none */
+} ev_run_group;
+
+ev_run_group ev_eval_group(const ev_run *runs, size_t count);
 
 void ev_eval_plan(const ev_matrix *m, const char *sim, const char *out_dir, ev_eval *ev);
 /* After the runs: each point's status, chosen run and message. */

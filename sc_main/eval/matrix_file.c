@@ -74,30 +74,100 @@ static int read_sets(const ev_jnode *node, ev_strings *out, ev_error *e) {
   return count < 0 ? -1 : 0;
 }
 
-static int read_choose(const ev_jnode *node, ev_platform_entry *p, ev_error *e) {
-  static const char *const kKeys[] = {"key", "values", NULL};
-  ev_jnode key, values;
+/* A key of "choose" as kvnand-sim --set takes it: the text before the first '='. */
+static int check_choose_key(const ev_jnode *node, const char *key, ev_error *e) {
+  if (key[0] == '\0' || strchr(key, '=') != NULL)
+    return ev_jbad(node, e, "a config key path may not be empty or hold '='");
+  return 0;
+}
+
+/* The values of one key of "choose": a non-empty array of distinct numbers, strings or booleans. */
+static int read_choose_values(const ev_jnode *node, ev_strings *out, ev_error *e) {
+  const long count = ev_jarray(node, 1, e);
+  for (long i = 0; i < count; ++i) {
+    ev_jnode item;
+    ev_jitem(node, (size_t)i, &item);
+    char *value = NULL;
+    if (ev_jscalar_text(&item, &value, e) != 0) return -1;
+    if (ev_strings_find(out, value) < out->count) {
+      ev_jbad(&item, e, "value %s appears twice", value);
+      free(value);
+      return -1;
+    }
+    ev_strings_add_owned(out, value);
+  }
+  return count < 0 ? -1 : 0;
+}
+
+/* Adds the key at `node` (its values) as the next axis; refuses one that makes too many runs. */
+static int add_choose_axis(const ev_jnode *node, const char *key, ev_choose *c, ev_error *e) {
+  ev_choose_axis *axis = &c->axes[c->axis_count++];
+  axis->key = ev_strdup(key);
+  if (read_choose_values(node, &axis->values, e) != 0) return -1;
+  const size_t runs = ev_choose_runs(c);
+  if (runs <= (size_t)kEvMaxChooseRuns) return 0;
+  ev_buf counts = {0};
+  for (size_t i = 0; i < c->axis_count; ++i) ev_buf_addf(&counts, "%s%zu", i > 0 ? " x " : "", c->axes[i].values.count);
+  ev_jbad(node, e, "%zu runs per point (%s values); at most %lld: try fewer values", runs, ev_buf_text(&counts),
+          kEvMaxChooseRuns);
+  ev_buf_free(&counts);
+  return -1;
+}
+
+static int read_choose(const ev_jnode *node, ev_choose *c, ev_error *e) {
+  static const char *const kKeys[] = {"key", "values", "also", NULL};
+  ev_jnode key, values, also;
   const char *text = NULL;
   if (ev_jobject(node, e) != 0 || ev_jkeys(node, kKeys, e) != 0) return -1;
   if (!ev_jchild(node, "key", &key))
     return ev_jbad(node, e, "missing \"key\" (a config key path, e.g. dataflow.g2_dies)");
   if (!ev_jchild(node, "values", &values)) return ev_jbad(node, e, "missing \"values\" (the values to try)");
-  if (ev_jstring(&key, &text, e) != 0) return -1;
-  p->choose_key = ev_strdup(text);
-  const long count = ev_jarray(&values, 1, e);
-  for (long i = 0; i < count; ++i) {
-    ev_jnode item;
-    ev_jitem(&values, (size_t)i, &item);
-    char *value = NULL;
-    if (ev_jscalar_text(&item, &value, e) != 0) return -1;
-    if (ev_strings_find(&p->choose_values, value) < p->choose_values.count) {
-      ev_jbad(&item, e, "value %s appears twice", value);
-      free(value);
-      return -1;
-    }
-    ev_strings_add_owned(&p->choose_values, value);
+  if (ev_jstring(&key, &text, e) != 0 || check_choose_key(&key, text, e) != 0) return -1;
+  const int has_also = ev_jchild(node, "also", &also);
+  if (has_also && ev_jobject(&also, e) != 0) return -1;
+  if (has_also && also.value->child == NULL)
+    return ev_jbad(&also, e, "an empty object; name config keys and the values to try, or leave \"also\" out");
+  c->axes = ev_alloc_array(1 + (has_also ? (size_t)cJSON_GetArraySize(also.value) : 0), sizeof *c->axes);
+  if (add_choose_axis(&values, text, c, e) != 0) return -1;
+  for (const cJSON *child = has_also ? also.value->child : NULL; child != NULL; child = child->next) {
+    ev_jnode axis;
+    ev_jchild(&also, child->string, &axis);
+    if (check_choose_key(&axis, child->string, e) != 0) return -1;
+    if (strcmp(child->string, c->axes[0].key) == 0)
+      return ev_jbad(&axis, e, "%s is the choice's \"key\" already; \"also\" names other config keys", child->string);
+    if (add_choose_axis(&axis, child->string, c, e) != 0) return -1;
   }
-  return count < 0 ? -1 : 0;
+  return 0;
+}
+
+size_t ev_choose_runs(const ev_choose *c) {
+  size_t runs = 1;
+  for (size_t i = 0; i < c->axis_count; ++i) runs *= c->axes[i].values.count;
+  return runs;
+}
+
+size_t ev_choose_value(const ev_choose *c, size_t run, size_t axis) {
+  size_t stride = 1;
+  for (size_t i = axis + 1; i < c->axis_count; ++i) stride *= c->axes[i].values.count;
+  return run / stride % c->axes[axis].values.count;
+}
+
+char *ev_choose_text(const ev_choose *c, size_t run, size_t first_axis, const char *separator, int short_keys) {
+  ev_buf text = {0};
+  for (size_t i = first_axis; i < c->axis_count; ++i) {
+    const char *key = c->axes[i].key, *dot = strrchr(key, '.');
+    if (short_keys && dot != NULL) key = dot + 1;
+    ev_buf_addf(&text, "%s%s=%s", i > first_axis ? separator : "", key,
+                c->axes[i].values.items[ev_choose_value(c, run, i)]);
+  }
+  return text.data != NULL ? text.data : ev_strdup("");
+}
+
+char *ev_choose_keys(const ev_choose *c, size_t first_axis) {
+  ev_buf text = {0};
+  for (size_t i = first_axis; i < c->axis_count; ++i)
+    ev_buf_addf(&text, "%s%s", i > first_axis ? " x " : "", c->axes[i].key);
+  return text.data != NULL ? text.data : ev_strdup("");
 }
 
 static int read_platform(const ev_jnode *node, const ev_matrix *m, ev_platform_entry *p, ev_error *e) {
@@ -118,7 +188,7 @@ static int read_platform(const ev_jnode *node, const ev_matrix *m, ev_platform_e
   fclose(probe);
   p->file = ev_canonical(p->file);
   if (ev_jchild(node, "set", &set) && read_sets(&set, &p->set, e) != 0) return -1;
-  return ev_jchild(node, "choose", &choose) ? read_choose(&choose, p, e) : 0;
+  return ev_jchild(node, "choose", &choose) ? read_choose(&choose, &p->choose, e) : 0;
 }
 
 static int read_optional_path(const ev_jnode *parent, const char *key, const char *matrix, char **out, ev_error *e) {
@@ -264,8 +334,11 @@ void ev_matrix_free(ev_matrix *m) {
     free(p->name);
     free(p->file);
     ev_strings_free(&p->set);
-    free(p->choose_key);
-    ev_strings_free(&p->choose_values);
+    for (size_t a = 0; a < p->choose.axis_count; ++a) {
+      free(p->choose.axes[a].key);
+      ev_strings_free(&p->choose.axes[a].values);
+    }
+    free(p->choose.axes);
   }
   for (size_t i = 0; i < m->dse_count; ++i) {
     ev_dse_entry *d = &m->dse[i];

@@ -90,11 +90,12 @@ static int read_split(const where *at, const lookup *l, const char *text, ev_ref
   const ev_platform_entry *p = &l->m->platforms[row->platform];
   row->has_split = text[0] != '\0';
   if (!row->has_split) return 0;
-  if (p->choose_key == NULL)
+  if (p->choose.axis_count == 0)
     return fail_at(at, e, "split: \"%s\" given, but platform %s has no \"choose\" in %s; accepted: an empty split",
                    text, p->name, l->m->path);
-  char *column = ev_printf("split (platform %s's %s)", p->name, p->choose_key);
-  const int rc = find(at, l, column, text, &p->choose_values, ", or empty for the chosen value", &row->split, e);
+  char *column = ev_printf("split (platform %s's %s)", p->name, p->choose.axes[0].key);
+  const ev_strings *values = &p->choose.axes[0].values;
+  const int rc = find(at, l, column, text, values, ", or empty for the chosen value", &row->split, e);
   free(column);
   return rc;
 }
@@ -121,7 +122,8 @@ static int check_once(const where *at, const lookup *l, const ev_reference *r, c
                    "the same cell as line %zu (model %s, precision %s, context %s, platform %s, split \"%s\"); "
                    "give each cell once",
                    o->line, l->m->model_labels.items[row->model], l->m->precisions.items[row->precision],
-                   l->contexts.items[row->context], p->name, row->has_split ? p->choose_values.items[row->split] : "");
+                   l->contexts.items[row->context], p->name,
+                   row->has_split ? p->choose.axes[0].values.items[row->split] : "");
   }
   return 0;
 }

@@ -14,7 +14,7 @@ typedef struct {
   size_t line;                                /* in the file, 1 = the first */
   size_t model, precision, context, platform; /* indices into the matrix */
   int has_split;
-  size_t split;        /* with has_split: index into the platform's choose values */
+  size_t split;        /* with has_split: index into the values of the platform's choose key (axes[0]) */
   int oom;             /* the reference says the cell runs out of memory */
   double tokens_per_s; /* without oom: positive */
 } ev_reference_row;

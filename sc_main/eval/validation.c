@@ -62,6 +62,17 @@ static ev_comparison compare_run(const ev_run *r, ev_status status, const ev_ref
   return compare(status, status == EV_OK ? r->report.tokens_per_s : 0.0, ref, tolerance);
 }
 
+/* The runs at the reference's split (its value of the choose key) are one per combination of the
+ * "also" keys: the fastest that fits stands for them, else what they come to (ev_eval_group). */
+static void compare_at_split(const ev_eval *ev, const ev_reference_row *ref, double tolerance, ev_validation_row *row) {
+  const size_t per_value = row->point->run_count / ev->m->platforms[ref->platform].choose.axes[0].values.count;
+  const size_t first = ref->split * per_value;
+  const ev_run *runs = &ev->runs[row->point->first_run + first];
+  const ev_run_group g = ev_eval_group(runs, per_value);
+  if (g.status == EV_OK) row->given_run = first + g.fastest;
+  row->given = compare_run(g.status == EV_OK ? &runs[g.fastest] : NULL, g.status, ref, tolerance);
+}
+
 void ev_validation_make(const ev_eval *ev, const ev_reference *reference, double tolerance, ev_validation *v) {
   v->ev = ev;
   v->reference = reference;
@@ -73,8 +84,9 @@ void ev_validation_make(const ev_eval *ev, const ev_reference *reference, double
     row->reference = ref;
     row->point = ev_eval_point(ev, ref->platform, ref->model, ref->context, ref->precision);
     row->best = compare_run(row->point->row_run, row->point->status, ref, tolerance);
-    const ev_run *at_split = ref->has_split ? &ev->runs[row->point->first_run + ref->split] : NULL;
-    row->given = at_split != NULL ? compare_run(at_split, at_split->status, ref, tolerance) : row->best;
+    row->given = row->best;
+    row->given_run = row->point->run_count;
+    if (ref->has_split) compare_at_split(ev, ref, tolerance, row);
   }
 }
 
@@ -87,15 +99,31 @@ static const ev_platform_entry *platform_of(const ev_validation *v, const ev_val
   return &v->ev->m->platforms[row->reference->platform];
 }
 
-/* The chosen value as candidates.csv names it ("dataflow.g2_dies=5"), "" when none was chosen. */
+/* The chosen run's settings as candidates.csv names them ("dataflow.g2_dies=5"), "" when none was chosen. */
 static char *best_split(const ev_validation *v, const ev_validation_row *row) {
-  const ev_platform_entry *p = platform_of(v, row);
-  if (p->choose_key == NULL || row->point->chosen >= row->point->run_count) return ev_strdup("");
-  return ev_printf("%s=%s", p->choose_key, p->choose_values.items[row->point->chosen]);
+  if (row->point->chosen >= row->point->run_count) return ev_strdup("");
+  return ev_choose_text(&platform_of(v, row)->choose, row->point->chosen, 0, ";", 0);
 }
 
 static const char *split_of(const ev_validation *v, const ev_validation_row *row) {
-  return row->reference->has_split ? platform_of(v, row)->choose_values.items[row->reference->split] : "";
+  return row->reference->has_split ? platform_of(v, row)->choose.axes[0].values.items[row->reference->split] : "";
+}
+
+/* The "also" settings of the run compared at the reference's split ("dataflow.head_groups_per_step=2"),
+ * "" without a split, without "also" or when none fits. */
+static char *split_chosen(const ev_validation *v, const ev_validation_row *row) {
+  if (row->given_run >= row->point->run_count) return ev_strdup("");
+  return ev_choose_text(&platform_of(v, row)->choose, row->given_run, 1, ";", 0);
+}
+
+/* `value` (of the choose key) with the "also" settings of run `run` in brackets when the choice has
+ * "also" keys and there is such a run (run < run_count): "5 (dataflow.head_groups_per_step=2)". */
+static char *with_also(const ev_choose *c, const char *value, size_t run, size_t run_count) {
+  if (c->axis_count == 1 || run >= run_count) return ev_strdup(value);
+  char *also = ev_choose_text(c, run, 1, ";", 0);
+  char *text = ev_printf("%s (%s)", value, also);
+  free(also);
+  return text;
 }
 
 static void set_comparison(ev_table *t, size_t row, const char *ours_column, const char *ratio_column,
@@ -111,6 +139,7 @@ void ev_validation_csv(const ev_validation *v, ev_buf *out) {
                                          "context",
                                          "platform",
                                          "split",
+                                         "split_chosen",
                                          "reference_tokens_per_s",
                                          "ours_tokens_per_s",
                                          "ratio",
@@ -134,12 +163,15 @@ void ev_validation_csv(const ev_validation *v, ev_buf *out) {
     ev_table_set(&t, row, EV_SECTION_FIXED, "context", context);
     ev_table_set(&t, row, EV_SECTION_FIXED, "platform", platform_of(v, r)->name);
     ev_table_set(&t, row, EV_SECTION_FIXED, "split", split_of(v, r));
+    char *also = split_chosen(v, r);
+    ev_table_set(&t, row, EV_SECTION_FIXED, "split_chosen", also);
+    free(also);
     if (ref->oom)
       ev_table_set(&t, row, EV_SECTION_FIXED, "reference_tokens_per_s", "OOM");
     else
       ev_table_set_number(&t, row, "reference_tokens_per_s", ref->tokens_per_s);
     set_comparison(&t, row, "ours_tokens_per_s", "ratio", "status", &r->given);
-    if (platform_of(v, r)->choose_key == NULL) continue;
+    if (platform_of(v, r)->choose.axis_count == 0) continue;
     char *best = best_split(v, r);
     ev_table_set(&t, row, EV_SECTION_FIXED, "best_split", best);
     free(best);
@@ -212,28 +244,40 @@ static void md_platform_table(const ev_validation *v, size_t platform, ev_buf *o
   for (size_t i = 0, n = 0; i < v->reference->row_count; ++i)
     if (v->rows[i].reference->platform == platform) rows[n++] = &v->rows[i];
   qsort(rows, count, sizeof *rows, by_cell);
-  if (p->choose_key != NULL)
-    ev_buf_addf(out, "\n**%s** (split: %s; best: the value it chose)\n\n", p->name, p->choose_key);
-  else
+  const int chooses = p->choose.axis_count > 0;
+  if (chooses) {
+    char *also = ev_choose_keys(&p->choose, 1);
+    ev_buf_addf(out, "\n**%s** (split: %s%s%s%s; best: the %s it chose)\n\n", p->name, p->choose.axes[0].key,
+                also[0] != '\0' ? ", in brackets the fastest " : "", also,
+                also[0] != '\0' ? " at that value" : "", also[0] != '\0' ? "settings" : "value");
+    free(also);
+  } else {
     ev_buf_addf(out, "\n**%s**\n\n", p->name);
+  }
   ev_buf_addf(out, "|%s context | model |%s reference | ours | ratio | status |%s\n", precisions ? " precision |" : "",
-              p->choose_key != NULL ? " split |" : "",
-              p->choose_key != NULL ? " best split | best | best ratio | best status |" : "");
-  ev_buf_addf(out, "|%s---:|---|%s---:|---:|---:|---|%s\n", precisions ? "---|" : "",
-              p->choose_key != NULL ? "---|" : "", p->choose_key != NULL ? "---|---:|---:|---|" : "");
+              chooses ? " split |" : "", chooses ? " best split | best | best ratio | best status |" : "");
+  ev_buf_addf(out, "|%s---:|---|%s---:|---:|---:|---|%s\n", precisions ? "---|" : "", chooses ? "---|" : "",
+              chooses ? "---|---:|---:|---|" : "");
   for (size_t i = 0; i < count; ++i) {
     const ev_reference_row *ref = rows[i]->reference;
     if (precisions) ev_buf_addf(out, "| %s ", m->precisions.items[ref->precision]);
     ev_buf_addf(out, "| %llu | %s |", m->contexts[ref->context], m->model_labels.items[ref->model]);
-    if (p->choose_key != NULL) ev_buf_addf(out, " %s |", split_of(v, rows[i]));
+    if (chooses) {
+      char *split = with_also(&p->choose, split_of(v, rows[i]), rows[i]->given_run, rows[i]->point->run_count);
+      ev_buf_addf(out, " %s |", split);
+      free(split);
+    }
     if (ref->oom)
       ev_buf_add(out, " OOM |");
     else
       md_number(out, 1, ref->tokens_per_s);
     md_comparison(out, &rows[i]->given);
-    if (p->choose_key != NULL) {
-      const size_t chosen = rows[i]->point->chosen;
-      ev_buf_addf(out, " %s |", chosen < rows[i]->point->run_count ? p->choose_values.items[chosen] : "");
+    if (chooses) {
+      const size_t chosen = rows[i]->point->chosen, runs = rows[i]->point->run_count;
+      const char *value = chosen < runs ? p->choose.axes[0].values.items[ev_choose_value(&p->choose, chosen, 0)] : "";
+      char *best = with_also(&p->choose, value, chosen, runs);
+      ev_buf_addf(out, " %s |", best);
+      free(best);
       md_comparison(out, &rows[i]->best);
     }
     ev_buf_add(out, "\n");
@@ -251,7 +295,7 @@ static void summarise(const ev_validation *v, summary_writer write, ev_buf *out)
   for (size_t p = 0; p < m->platform_count; ++p) {
     if (cells_of(v, p) == 0) continue;
     const agreement given = agree(v, p, 0), best = agree(v, p, 1);
-    write(out, m->platforms[p].name, &given, m->platforms[p].choose_key != NULL ? &best : NULL,
+    write(out, m->platforms[p].name, &given, m->platforms[p].choose.axis_count > 0 ? &best : NULL,
           v->tolerance * kPercent);
   }
 }

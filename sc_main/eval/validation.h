@@ -1,7 +1,7 @@
 /* kvnand-eval's results set beside reference values, cell by cell (docs/eval-tools.md,
  * "Validation against reference values"): per reference row our tokens/s at the reference's
  * split, their ratio and a verdict by the tolerance, and for a "choose" platform the same for the
- * value it chose; per platform how many cells agree, written as validation.csv, validation.md and
+ * run it chose; per platform how many cells agree, written as validation.csv, validation.md and
  * the summary lines kvnand-eval prints. */
 #pragma once
 
@@ -34,8 +34,10 @@ typedef struct {
 typedef struct {
   const ev_reference_row *reference;
   const ev_point *point; /* the reference's cell without its split */
-  ev_comparison given;   /* the run at the reference's split; without one, the point's result */
-  ev_comparison best;    /* the point's result: for a "choose" platform the chosen value's run */
+  ev_comparison given;   /* the run at the reference's split (the fastest that fits over the choice's "also"
+                            keys); without a split, the point's result */
+  size_t given_run;      /* with a split: that run among the point's; the point's run_count when none fits */
+  ev_comparison best;    /* the point's result: for a "choose" platform the chosen run */
 } ev_validation_row;
 
 typedef struct {

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -52,6 +53,17 @@ inline std::vector<Row> read_csv(const std::string& path, std::vector<std::strin
   }
   if (header != nullptr) *header = lines.empty() ? std::vector<std::string>{} : lines[0];
   return rows;
+}
+
+/// results.csv's `chosen` ("dataflow.g2_dies=3;dataflow.head_groups_per_step=2") as key -> value.
+inline std::map<std::string, std::string> settings(const std::string& chosen) {
+  std::map<std::string, std::string> out;
+  for (std::size_t start = 0; start < chosen.size();) {
+    const std::size_t end = std::min(chosen.find(';', start), chosen.size()), equals = chosen.find('=', start);
+    out[chosen.substr(start, equals - start)] = chosen.substr(equals + 1, end - equals - 1);
+    start = end + 1;
+  }
+  return out;
 }
 
 inline bool is_png(const std::string& path) { return read_text(path).rfind("\x89PNG\r\n\x1a\n", 0) == 0; }

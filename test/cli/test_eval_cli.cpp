@@ -169,6 +169,58 @@ TEST_F(EvalCli, ChooseKeepsTheFastestCandidateThatFits) {
   EXPECT_EQ(rows[1].at("chosen"), "dataflow.g2_dies=1");
   EXPECT_EQ(candidates[4].at("status"), "oom");
   EXPECT_EQ(rows[3].at("chosen"), "dataflow.g2_dies=3");
+  const nlohmann::json choose = nlohmann::json::parse(read_text(dir_ + "/out/run.json"))["platforms"][1]["choose"];
+  EXPECT_EQ(choose, nlohmann::json::parse(R"({"key": "dataflow.g2_dies", "values": ["3", "1", "2"]})"));
+}
+
+TEST_F(EvalCli, ChooseOverSeveralKeysKeepsTheFastestCombination) {
+  // tiny-gqa has 2 KV heads: 1 or 2 head groups per pipeline step; the page read time as a third key.
+  const ProcessResult run = eval(R"({"models": ["tiny-gqa"], "contexts": [64, 12000], "baseline": "D",
+    "platforms": [{"name": "D", "file": "tiny-decode-d.json", "choose": {"key": "dataflow.g2_dies", "values": [1, 3],
+      "also": {"dataflow.head_groups_per_step": [1, 2], "flash.timing.tR_ns": [6000, 3000]}}}]})",
+                                 "--jobs 2");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> candidates = csv("out/candidates.csv"), rows = csv("out/results.csv");
+  ASSERT_EQ(candidates.size(), 2u * 2u * 2u * 2u);  // contexts x g2_dies x head groups x tR
+  ASSERT_EQ(rows.size(), 2u);
+  for (std::size_t c = 0; c < 2; ++c) {
+    std::size_t best = candidates.size();
+    for (std::size_t v = 0; v < 8; ++v) {
+      const Row& candidate = candidates[8 * c + v];
+      // The key outermost, the "also" keys inside it in file order, the last fastest.
+      const std::string chosen = std::string("dataflow.g2_dies=") + "13"[v / 4] + ";dataflow.head_groups_per_step=" +
+                                 "12"[v / 2 % 2] + ";flash.timing.tR_ns=" + (v % 2 == 0 ? "6000" : "3000");
+      EXPECT_EQ(candidate.at("chosen"), chosen);
+      EXPECT_EQ(candidate.at("context"), rows[c].at("context"));
+      for (const auto& [key, value] : settings(chosen)) EXPECT_EQ(candidate.at("config." + key), value) << chosen;
+      EXPECT_NE(candidate.at("run_dir").find(std::string("-g2_dies=") + "13"[v / 4] + "-head_groups_per_step="),
+                std::string::npos)
+          << candidate.at("run_dir");
+      if (candidate.at("status") == "ok" &&
+          (best == candidates.size() ||
+           std::stod(candidate.at("latency_per_token_s")) < std::stod(candidates[best].at("latency_per_token_s"))))
+        best = 8 * c + v;
+    }
+    ASSERT_LT(best, candidates.size());
+    EXPECT_EQ(rows[c].at("chosen"), candidates[best].at("chosen"));
+    EXPECT_EQ(rows[c].at("run_dir"), candidates[best].at("run_dir"));
+    std::map<std::string, nlohmann::json> flat;
+    leaves(report("out", rows[c]), "", flat);
+    for (const auto& [key, value] : flat) expect_cell(rows[c].at(key), value, key);
+  }
+  EXPECT_EQ(candidates[8].at("status"), "oom");  // one KV die holds no 12000 tokens
+  EXPECT_EQ(settings(rows[1].at("chosen"))["dataflow.g2_dies"], "3");
+  EXPECT_EQ(settings(rows[0].at("chosen"))["flash.timing.tR_ns"], "3000");
+  const nlohmann::json choose = nlohmann::json::parse(read_text(dir_ + "/out/run.json"))["platforms"][0]["choose"];
+  EXPECT_EQ(choose["also"], nlohmann::json::parse(R"({"dataflow.head_groups_per_step": ["1", "2"],
+                                                      "flash.timing.tR_ns": ["6000", "3000"]})"));
+  const std::string md = read_text(dir_ + "/out/report.md");
+  const std::string groups = settings(rows[1].at("chosen"))["dataflow.head_groups_per_step"];
+  for (const std::string& part :
+       {std::string("| dataflow.g2_dies in {1, 3} x dataflow.head_groups_per_step in {1, 2} x flash.timing.tR_ns in "
+                    "{6000, 3000} |"),
+        "(g2_dies=3, head_groups_per_step=" + groups + ", tR_ns=3000)"})
+    EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
 }
 
 TEST_F(EvalCli, InterruptKeepsWhatFinished) {
@@ -191,6 +243,15 @@ TEST_F(EvalCli, InterruptKeepsWhatFinished) {
 TEST_F(EvalCli, BadInputNamesTheFileAndKeyAndWritesNothing) {
   const std::string ok = R"("models": ["tiny-gqa"], "contexts": [64], "baseline": "D",
     "platforms": [{"name": "D", "file": "tiny-decode-d.json"}])";
+  // A platform that chooses dataflow.g2_dies 1 or 2 and `also` more.
+  const auto choose = [](const std::string& also) {
+    return R"({"models": ["tiny-gqa"], "contexts": [64], "baseline": "D", "platforms": [{"name": "D",
+      "file": "tiny-decode-d.json", "choose": {"key": "dataflow.g2_dies", "values": [1, 2], )" +
+           also + "}}]}";
+  };
+  std::string many = "[1";  // 20 values
+  for (int i = 2; i <= 20; ++i) many += ", " + std::to_string(i);
+  many += "]";
   struct Case {
     std::string matrix, args, expected;
   };
@@ -211,6 +272,29 @@ TEST_F(EvalCli, BadInputNamesTheFileAndKeyAndWritesNothing) {
       {"{" + ok + R"(, "dse": [{"model": "tiny-gqa", "sweep": "sweep.json"}]})", "",
        "dse[0] (tiny-gqa at bf16): " + dir_ + "/sweep.json: parameters: expected an object"},
       {"{" + ok + "}", "--jobs 0", "--jobs: expected a whole number from 1 to 1024"},
+      {choose(R"("also": {"dataflow.g2_dies": [2]})"),
+       "", "matrix.json: platforms[0].choose.also.dataflow.g2_dies: dataflow.g2_dies is the choice's \"key\" already; "
+       "\"also\" names other config keys"},
+      {choose(R"("also": {"ifc.fmacs_per_plane": [8], "ifc.fmacs_per_plane": [16]})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane: duplicate key"},
+      {choose(R"("also": {"ifc.fmacs_per_plane": []})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane: expected a non-empty array, got []"},
+      {choose(R"("also": {"ifc.fmacs_per_plane": 8})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane: expected a non-empty array, got 8"},
+      {choose(R"("also": {"ifc.fmacs_per_plane": [8, [16]]})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane[1]: expected a number, a non-empty string or a "
+       "boolean, got [16]"},
+      {choose(R"("also": {"ifc.fmacs_per_plane": [8, 8]})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane[1]: value 8 appears twice"},
+      {choose(R"("also": ["ifc.fmacs_per_plane"])"), "",
+       "matrix.json: platforms[0].choose.also: expected an object, got [\"ifc.fmacs_per_plane\"]"},
+      {choose(R"("also": {})"), "", "matrix.json: platforms[0].choose.also: an empty object"},
+      {choose(R"("also": {"ifc.fmacs_per_plane=8": [16]})"), "",
+       "matrix.json: platforms[0].choose.also.ifc.fmacs_per_plane=8: a config key path may not be empty or hold '='"},
+      {choose(R"("also": {"a": )" + many + R"(, "b": )" + many + R"(, "c": [1, 2]})"), "",
+       "matrix.json: platforms[0].choose.also.c: 1600 runs per point (2 x 20 x 20 x 2 values); at most 1024"},
+      {choose(R"("als": {"ifc.fmacs_per_plane": [8]})"), "",
+       "matrix.json: platforms[0].choose.als: unknown key; accepted here: key, values, also"},
       {"{" + ok + "}", "--frobnicate", "unknown option '--frobnicate'"},
   };
   write("sweep.json", R"({"parameters": [1]})");

@@ -1,7 +1,7 @@
 // kvnand-eval --reference on the tiny platforms: validation.csv against the run's own results and
 // candidates, every verdict and the best split, the summaries in validation.md, report.md and on
 // stdout, the tolerance, bad reference files; and the shipped paper-fig12 matrix and reference read
-// by the loaders kvnand-eval uses (running its 360 full-size runs would take about a minute).
+// by the loaders kvnand-eval uses (running its 1560 full-size runs would take minutes).
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -126,6 +126,7 @@ TEST_F(ValidationCli, EachReferenceCellMeetsItsRun) {
     const Row& v = rows[i];
     EXPECT_EQ(v.at("model") + " " + v.at("precision"), "tiny-gqa bf16");
     EXPECT_EQ(v.at("split"), kCells[i].split) << i;
+    EXPECT_EQ(v.at("split_chosen"), "") << i;  // D chooses one key
     EXPECT_EQ(v.at("context"), kCells[i].context) << i;
     EXPECT_EQ(v.at("platform"), kCells[i].platform) << i;
     EXPECT_EQ(v.at("status"), status[i]) << i;
@@ -212,6 +213,60 @@ TEST_F(ValidationCli, EachReferenceCellMeetsItsRun) {
   const std::string report_md = read_text(dir_ + "/out/report.md");
   EXPECT_NE(report_md.find("## Validation against reference values\n\n" + md.substr(0, 40)), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(read_text(dir_ + "/plain/run.json"))["reference"], nullptr);
+}
+
+TEST_F(ValidationCli, ASplitTakesTheFastestAlsoSettingThere) {
+  // D chooses g2_dies and, with each, 1 or 2 head groups per step (tiny-gqa has 2 KV heads).
+  const std::string m = R"({"models": ["tiny-gqa"], "contexts": [64, 20000], "tokens": 2, "baseline": "C",
+    "reference": "ref.csv", "platforms": [{"name": "C", "file": "tiny-decode-c.json"},
+      {"name": "D", "file": "tiny-decode-d.json", "choose": {"key": "dataflow.g2_dies", "values": [1, 2, 3],
+       "also": {"dataflow.head_groups_per_step": [1, 2]}}}]})";
+  write("ref.csv",
+        "model,precision,context,platform,split,tokens_per_s\n"
+        "tiny-gqa,bf16,64,D,2,1000\ntiny-gqa,bf16,20000,D,1,400\ntiny-gqa,bf16,64,D,,1000\ntiny-gqa,bf16,64,C,,1000\n");
+  const ProcessResult run = eval(m, "--no-plots --jobs 2");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const std::vector<Row> candidates = csv("out/candidates.csv"), results = csv("out/results.csv");
+  ASSERT_EQ(candidates.size(), 2u * 3u * 2u);
+  // The fastest fitting candidate at context 64 with g2_dies=2 (the first on a tie).
+  const Row* best = nullptr;
+  for (const Row& row : candidates)
+    if (row.at("context") == "64" && settings(row.at("chosen"))["dataflow.g2_dies"] == "2" &&
+        row.at("status") == "ok" &&
+        (best == nullptr || std::stod(row.at("latency_per_token_s")) < std::stod(best->at("latency_per_token_s"))))
+      best = &row;
+  ASSERT_NE(best, nullptr);
+  const std::string groups = settings(best->at("chosen"))["dataflow.head_groups_per_step"];
+  const std::vector<Row> rows = validation();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].at("split"), "2");
+  EXPECT_EQ(rows[0].at("split_chosen"), "dataflow.head_groups_per_step=" + groups);
+  EXPECT_EQ(rows[0].at("ours_tokens_per_s"), best->at("tokens_per_s"));
+  EXPECT_EQ(std::stod(rows[0].at("ratio")), std::stod(best->at("tokens_per_s")) / 1000);
+  // One KV die holds no 20000 tokens at either setting: nothing to name.
+  EXPECT_EQ(rows[1].at("split_chosen") + rows[1].at("status"), "ours_oom");
+  // Without a split, and in the best_* columns, the point's choice over both keys.
+  const Row& point = results[1];  // D at 64
+  ASSERT_EQ(point.at("platform") + point.at("context"), "D64");
+  EXPECT_EQ(rows[2].at("split_chosen"), "");
+  EXPECT_EQ(rows[2].at("ours_tokens_per_s"), point.at("tokens_per_s"));
+  for (const std::size_t i : {0u, 2u}) {
+    EXPECT_EQ(rows[i].at("best_split"), point.at("chosen")) << i;
+    EXPECT_EQ(rows[i].at("best_tokens_per_s"), point.at("tokens_per_s")) << i;
+  }
+  EXPECT_EQ(rows[1].at("best_split"), results[3].at("chosen"));  // D at 20000
+  EXPECT_EQ(settings(point.at("chosen")).size(), 2u);
+  EXPECT_EQ(rows[3].at("split_chosen") + rows[3].at("best_split"), "");
+  const auto chosen = settings(point.at("chosen"));
+  const std::string md = read_text(dir_ + "/out/validation.md");
+  for (const std::string& part :
+       {std::string("**D** (split: dataflow.g2_dies, in brackets the fastest dataflow.head_groups_per_step at that "
+                    "value; best: the settings it chose)"),
+        "| 64 | tiny-gqa | 2 (dataflow.head_groups_per_step=" + groups + ") | 1000.00 |",
+        std::string("| 20000 | tiny-gqa | 1 | 400.00 | | | ours_oom |"),
+        "| " + chosen.at("dataflow.g2_dies") + " (dataflow.head_groups_per_step=" +
+            chosen.at("dataflow.head_groups_per_step") + ") | " + two_decimals(std::stod(point.at("tokens_per_s")))})
+    EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
 }
 
 TEST_F(ValidationCli, ToleranceComesFromTheCommandLineElseTheMatrix) {
@@ -321,10 +376,12 @@ TEST(ValidationFiles, PaperFig12MatrixAcceptsItsReference) {
   for (std::size_t p = 0; p < fig12.platform_count; ++p) names.emplace_back(fig12.platforms[p].name);
   EXPECT_EQ(names, (std::vector<std::string>{"Base-1", "Base-2", "KVNAND-C-16", "KVNAND-D-16"}));
   const ev_platform_entry& d = fig12.platforms[3];
-  ASSERT_NE(d.choose_key, nullptr);
-  EXPECT_STREQ(d.choose_key, "dataflow.g2_dies");
-  EXPECT_EQ(strings(d.choose_values), (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11",
-                                                                "12", "13", "14", "15"}));
+  ASSERT_EQ(d.choose.axis_count, 2u);
+  EXPECT_STREQ(d.choose.axes[0].key, "dataflow.g2_dies");
+  EXPECT_STREQ(d.choose.axes[1].key, "dataflow.head_groups_per_step");
+  EXPECT_EQ(strings(d.choose.axes[1].values), (std::vector<std::string>{"1", "2", "4", "8", "64"}));
+  EXPECT_EQ(strings(d.choose.axes[0].values), (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7", "8", "9",
+                                                                        "10", "11", "12", "13", "14", "15"}));
   ASSERT_NE(fig12.reference, nullptr);
   EXPECT_EQ(std::string(fig12.reference), kSource + "/platforms/evaluations/paper-fig12.csv");
 
@@ -373,6 +430,12 @@ TEST(ValidationFiles, AblationMatrixIsTheFig12MatrixWithTheDocumentedSwitches) {
     EXPECT_STREQ(ablations.platforms[p].name, fig12.platforms[p].name);
     EXPECT_STREQ(ablations.platforms[p].file, fig12.platforms[p].file);
     EXPECT_EQ(strings(ablations.platforms[p].set), sets[p]) << ablations.platforms[p].name;
+    const ev_choose &a = ablations.platforms[p].choose, &f = fig12.platforms[p].choose;
+    ASSERT_EQ(a.axis_count, f.axis_count) << ablations.platforms[p].name;
+    for (std::size_t i = 0; i < a.axis_count; ++i) {
+      EXPECT_STREQ(a.axes[i].key, f.axes[i].key);
+      EXPECT_EQ(strings(a.axes[i].values), strings(f.axes[i].values)) << a.axes[i].key;
+    }
   }
   ev_reference ref;
   ASSERT_EQ(ev_reference_load(ablations.reference, &ablations, &ref, &e), 0) << e.text;
