@@ -48,11 +48,10 @@ DataflowSpec parse_dataflow_spec(config::Node node, std::uint32_t total_dies) {
   for (const char* key : {"head_group_pipelining", "head_groups_per_step"})
     if (spec.variant != Variant::Discrete && node.has(key))
       node.fail(key, "applies to the \"discrete\" variant only (dataflow.variant is \"" + variant + "\")");
-  spec.kv_stream_start = node.choice_or("kv_stream_start", to_string(KvStreamStart::Spread),
-                                       {to_string(KvStreamStart::Spread), to_string(KvStreamStart::Consecutive)}) ==
-                                 to_string(KvStreamStart::Spread)
-                             ? KvStreamStart::Spread
-                             : KvStreamStart::Consecutive;
+  const std::string start = node.choice_or("kv_stream_start", to_string(KvStreamStart::Spread),
+                                           {to_string(KvStreamStart::Spread), to_string(KvStreamStart::Consecutive)});
+  spec.kv_stream_start =
+      start == to_string(KvStreamStart::Consecutive) ? KvStreamStart::Consecutive : KvStreamStart::Spread;
   spec.read_disturb_limit_reads = node.integer_or("read_disturb_limit_reads", 1000000, 0, kMaxCount);
   spec.block_allocation_seed = node.integer_or("block_allocation_seed", 1, 0, kMaxCount);
   spec.expert_routing_seed = node.integer_or("expert_routing_seed", 1, 0, kMaxCount);

@@ -1,5 +1,6 @@
 #include "dataflow/decode_plan.h"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -128,14 +129,17 @@ void DecodePlan::place_weights(const FlashGeometry& geometry) {
   const std::uint64_t head_dim = model_.head_dim;
   const std::uint64_t q_rows = std::uint64_t{model_.heads} * head_dim;
   const bool per_group = dataflow_.variant == Variant::Discrete;
+  if (per_group)
+    for (std::uint32_t first = 0; first < model_.kv_heads; first += dataflow_.head_groups_per_step)
+      qkv_steps_.push_back({first, std::min(dataflow_.head_groups_per_step, model_.kv_heads - first)});
   const std::uint32_t experts = model_.experts;
   for (std::uint32_t layer = 0; layer < model_.layers; ++layer) {
     LayerWeights lw;
     if (per_group) {
       // One GEMV per pipeline step: the Q, K and V rows of the step's head groups.
       const std::uint64_t group_q_rows = std::uint64_t{model_.group_size()} * head_dim;
-      for (std::uint32_t first = 0; first < model_.kv_heads; first += dataflow_.head_groups_per_step) {
-        const std::uint64_t groups = std::min(dataflow_.head_groups_per_step, model_.kv_heads - first);
+      for (const HeadGroupStep& step : qkv_steps_) {
+        const std::uint64_t groups = step.count;
         lw.qkv.push_back(
             weights_->place({{groups * group_q_rows, hidden}, {groups * head_dim, hidden}, {groups * head_dim, hidden}}));
       }

@@ -56,8 +56,14 @@ struct DecodeOptions {
   ElementType element = ElementType::Bf16;
 };
 
+/// The head groups one QKV GEMV serves: first .. first + count - 1.
+struct HeadGroupStep {
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+
 struct LayerWeights {
-  /// Discrete: one fused Q/K/V GEMV per head group; compact: one for all heads.
+  /// Discrete: one fused Q/K/V GEMV per pipeline step (DecodePlan::qkv_steps); compact: one for all heads.
   std::vector<WeightPlacement::Handle> qkv;
   WeightPlacement::Handle o_proj = 0;
   /// Per expert (one for a dense model): gate+up (SwiGLU) or FC1, and the down / FC2 projection.
@@ -86,6 +92,8 @@ class DecodePlan {
   const DieGroup& kv_group() const { return kv_group_; }
   const WeightPlacement& weights() const { return *weights_; }
   const std::vector<LayerWeights>& layers() const { return layers_; }
+  /// Discrete: the head groups of each QKV GEMV of a layer (LayerWeights::qkv), in order.
+  const std::vector<HeadGroupStep>& qkv_steps() const { return qkv_steps_; }
   std::optional<WeightPlacement::Handle> lm_head() const { return lm_head_; }
   /// Pages of one embedding row (0 when the embedding lookup is not costed).
   std::uint32_t embedding_row_pages() const { return embedding_row_pages_; }
@@ -123,6 +131,7 @@ class DecodePlan {
   DieGroup kv_group_;
   std::unique_ptr<WeightPlacement> weights_;
   std::vector<LayerWeights> layers_;
+  std::vector<HeadGroupStep> qkv_steps_;
   std::optional<WeightPlacement::Handle> lm_head_;
   std::uint32_t embedding_row_pages_ = 0;
   /// dram_kv: bytes of one stream's DRAM region (context + decode tokens).

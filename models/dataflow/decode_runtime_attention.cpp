@@ -15,21 +15,21 @@ namespace kvnand {
 void DecodeRuntime::attention_discrete(std::uint32_t layer) {
   const ModelSpec& model = plan_.model();
   const LayerWeights& lw = plan_.layers()[layer];
-  const std::uint32_t per_step = plan_.dataflow().head_groups_per_step;
-  const auto steps = static_cast<std::uint32_t>(lw.qkv.size());
-  auto first_group = [&](std::uint32_t step) { return step * per_step; };
-  auto groups_in = [&](std::uint32_t step) { return std::min(per_step, model.kv_heads - first_group(step)); };
+  const std::vector<HeadGroupStep>& groups = plan_.qkv_steps();
+  const auto steps = static_cast<std::uint32_t>(groups.size());
   auto generate = [&](std::uint32_t step) {
-    const std::uint32_t first = first_group(step);
-    gemv(plan_.weight_group(), lw.qkv[step], model.hidden, token_tag(Phase::Qkv, layer, first));
-    npu(NpuOpKind::Rope, (std::uint64_t{model.group_size()} + 1) * model.head_dim * groups_in(step), 0,
-        token_tag(Phase::NpuOther, layer, first));
+    const HeadGroupStep& g = groups[step];
+    gemv(plan_.weight_group(), lw.qkv[step], model.hidden, token_tag(Phase::Qkv, layer, g.first));
+    npu(NpuOpKind::Rope, (std::uint64_t{model.group_size()} + 1) * model.head_dim * g.count, 0,
+        token_tag(Phase::NpuOther, layer, g.first));
   };
   auto attend = [&](std::uint32_t step) {
-    if (groups_in(step) == 1)
-      attend_head_group(layer, first_group(step));
+    // A single group runs in the attending thread itself, as steps of one group always have.
+    const HeadGroupStep& g = groups[step];
+    if (g.count == 1)
+      attend_head_group(layer, g.first);
     else
-      attend_head_groups(layer, first_group(step), groups_in(step));
+      attend_head_groups(layer, g.first, g.count);
   };
   if (!plan_.dataflow().head_group_pipelining) {
     for (std::uint32_t step = 0; step < steps; ++step) {

@@ -79,6 +79,14 @@ TEST(Decode, ADiscreteStepCarriesSeveralHeadGroups) {
                          .dataflow,
                     0);
     ASSERT_EQ(plan.layers()[0].qkv.size(), c.gemvs) << c.per_step;
+    ASSERT_EQ(plan.qkv_steps().size(), c.gemvs) << c.per_step;
+    std::uint32_t next = 0;
+    for (const HeadGroupStep& step : plan.qkv_steps()) {
+      EXPECT_EQ(step.first, next) << c.per_step;
+      EXPECT_EQ(step.count, std::min(c.per_step, 4 - next)) << c.per_step;
+      next += step.count;
+    }
+    EXPECT_EQ(next, 4u) << c.per_step;
   }
 }
 
